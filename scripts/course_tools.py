@@ -1,0 +1,63 @@
+"""Run the course's nbgrader directory on a throwaway copy (used by the tests and the benchmark)."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+NBGRADER = str(Path(sys.executable).parent / "nbgrader")
+_WORKING_STATE = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "gradebook.db", "release",
+                                        "submitted", "autograded", "feedback", "grades.csv")
+
+
+def copy_course(destination):
+    """Copy what grading needs into ``destination``, keeping the repo's layout; return its autograder/."""
+    destination = Path(destination)
+    for folder in ["chapters", "solutions", "grading"]:
+        shutil.copytree(REPO / folder, destination / folder, ignore=_WORKING_STATE)
+    shutil.copytree(REPO / "autograder", destination / "autograder", symlinks=True, ignore=_WORKING_STATE)
+    return destination / "autograder"
+
+
+def chapters():
+    """Assignment names: one per folder in autograder/source/."""
+    return sorted(p.name for p in (REPO / "autograder" / "source").iterdir() if p.is_dir())
+
+
+def nbgrader(autograder, *args):
+    """Run an nbgrader command from ``autograder``, as the instructor guide types it."""
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(NBGRADER).parent), os.environ.get("PATH", "")]))
+    result = subprocess.run([NBGRADER, *args], cwd=autograder, capture_output=True, text=True, timeout=900,
+                            env=env)
+    if result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def exercises(source_nb):
+    """(function name, solution source) of every exercise, in notebook order."""
+    return [(c.metadata.nbgrader["grade_id"], c.source) for c in source_nb.cells
+            if c.metadata.get("nbgrader", {}).get("solution")]
+
+
+def submission(release_nb, source_nb, replace=(), delete=(), edit=()):
+    """A student's notebook: the release with every exercise solved, then the given damage done."""
+    nb = nbformat.from_dict(release_nb)
+    solutions = dict(exercises(source_nb))
+    replace, edit = dict(replace), dict(edit)
+    cells = []
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in delete:
+            continue
+        if grade_id in solutions:
+            cell.source = replace.get(grade_id, solutions[grade_id])
+        if grade_id in edit:
+            cell.source = edit[grade_id]
+        cells.append(cell)
+    nb.cells = cells
+    return nb

@@ -1,0 +1,89 @@
+"""Every chapter follows the format in CONTRIBUTING.md, so every tool works on it unchanged."""
+
+import ast
+import os
+import re
+
+import nbformat
+import pytest
+import yaml
+
+import solutions
+from grading.cases import EXERCISES
+from nbtools import CHAPTERS, ROOT, chapter_notebooks, without_hidden_tests
+from scripts.course_tools import chapters as assignments
+
+NOTEBOOKS = chapter_notebooks()
+FORBIDDEN_IMPORT = re.compile(r"^\s*(from|import)\s+(solutions|grading)\b", re.M)
+
+
+def nbgrader_meta(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def toc_chapters():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = []
+    for part in toc.get("parts", []):
+        files += [entry["file"] for entry in part.get("chapters", [])]
+    return [f.split("/", 1)[1] for f in files if f.startswith("chapters/")]
+
+
+def test_toc_chapters_notebooks_and_assignments_agree():
+    names = [p.stem for p in NOTEBOOKS]
+    assert names, "no chapter notebooks"
+    assert toc_chapters() == names
+    assert assignments() == names
+
+
+@pytest.mark.parametrize("chapter", [p.stem for p in NOTEBOOKS])
+def test_assignment_sources_are_symlinks_into_chapters(chapter):
+    folder = ROOT / "autograder" / "source" / chapter
+    files = sorted(folder.iterdir())
+    assert folder / f"{chapter}.ipynb" in files
+    for f in files:
+        assert f.is_symlink(), f"{f} must be a symlink, so the chapter stays the one copy"
+        assert f.resolve().parent == CHAPTERS and f.resolve().exists(), f"{f} -> {os.readlink(f)}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_exercise_has_a_solution_a_visible_and_a_hidden_test(path):
+    nb = nbformat.read(path, as_version=4)
+    ids = [nbgrader_meta(c).get("grade_id") for c in nb.cells]
+    solution_cells = [c for c in nb.cells if nbgrader_meta(c).get("solution")]
+    assert len(solution_cells) >= 3, "a chapter has at least three graded exercises"
+    for cell in solution_cells:
+        name = nbgrader_meta(cell)["grade_id"]
+        tree = ast.parse(cell.source)
+        defs = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
+        assert defs == [name], f"solution cell {name} must define exactly the function {name}"
+        assert all(isinstance(n, (ast.FunctionDef, ast.Import, ast.ImportFrom)) for n in tree.body)
+        assert name in solutions.__all__ and name in EXERCISES
+        assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
+        visible = nb.cells[ids.index(f"test_{name}")]
+        hidden = nb.cells[ids.index(f"hidden_{name}")]
+        assert ids.index(name) < ids.index(f"test_{name}") < ids.index(f"hidden_{name}")
+        assert nbgrader_meta(visible)["points"] == 1 and nbgrader_meta(visible)["locked"]
+        assert nbgrader_meta(hidden)["points"] == 3 and nbgrader_meta(hidden)["locked"]
+        assert f'require_own_work("{name}")' in visible.source
+        assert f'grade("{name}")' in hidden.source
+        assert "check_close" in without_hidden_tests(visible.source)
+        if EXERCISES[name].dependencies:
+            assert f"{name} = grade_on_its_own({name})" in visible.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_reference_and_harness_are_only_imported_inside_hidden_tests(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        assert not FORBIDDEN_IMPORT.search(without_hidden_tests(cell.source)), cell.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_setup_cell_is_locked_and_demos_can_shrink(path):
+    nb = nbformat.read(path, as_version=4)
+    setup = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") == "setup"]
+    assert len(setup) == 1 and nbgrader_meta(setup[0]).get("locked")
+    assert "NBGRADER_EXECUTION" in setup[0].source
+    assert not any(c.cell_type == "code" and re.search(r"^\s*[%!]", c.source, re.M) for c in nb.cells), \
+        "no IPython magics: the tests run cells as plain Python"
