@@ -1,0 +1,329 @@
+"""Tests of the website build (scripts/build_site.py).
+
+The site is built once per project into a temporary folder: once for the
+small fixture book in tests/fixtures/project, and once for the course
+itself (a chapter listed in _toc.yml but not written fails the build). The most important test is that no line of a solution or of a hidden
+test reaches any published file, zips included.
+"""
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+from sphinx.search.en import SearchEnglish
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "tests" / "fixtures" / "project"
+sys.path.insert(0, str(REPO / "scripts"))
+import build_site  # noqa: E402
+
+BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".svg", ".woff", ".woff2",
+                   ".ttf", ".eot", ".inv", ".pickle"}
+REFERENCE_IMPORTS = ("import solutions", "from solutions", "import grading", "from grading")
+
+
+PROJECTS = [pytest.param(FIXTURE, id="fixture"), pytest.param(REPO, id="course")]
+
+
+@pytest.fixture(scope="module", params=PROJECTS)
+def site(request, tmp_path_factory):
+    """Build the site once per project; return what the tests need to know."""
+    root = request.param
+    out = tmp_path_factory.mktemp(f"site-{root.name}")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_site.py"), "--root", str(root),
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=600)
+    (out / "build.log").write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        pytest.fail(f"site build failed:\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}")
+    config = build_site.load_nbgrader_config(root)
+    chapters = build_site.toc_chapters(root / "_toc.yml")
+    return SimpleNamespace(
+        root=root, html=out / "_build" / "html", chapters=chapters, config=config,
+        helpers={c: build_site.helper_files(root, c) for c in chapters},
+        secrets=secret_lines(root, chapters, config))
+
+
+# ------------------------------------------------------ what must not leak
+
+
+def normalized(line):
+    return " ".join(line.split())
+
+
+def region_lines(source, begin, end):
+    """Lines strictly inside the begin/end delimited regions of a cell."""
+    lines, inside = [], False
+    for line in source.split("\n"):
+        if begin in line:
+            inside = True
+        elif end in line:
+            inside = False
+        elif inside:
+            lines.append(line)
+    return lines
+
+
+def is_telling(line):
+    """Long enough, and more than punctuation, to identify a solution."""
+    return len(line) >= 8 and re.search(r"[A-Za-z0-9]", line) is not None
+
+
+def public_text(root, chapters, config):
+    """All that students receive, the released notebooks and helper modules,
+    one normalized line after another."""
+    lines = []
+    for chapter in chapters:
+        released = build_site.student_notebook(root / "chapters" / f"{chapter}.ipynb", config,
+                                               with_header_footer=True)
+        for cell in nbformat.reads(released, as_version=4).cells:
+            lines.extend(normalized(line) for line in cell.source.split("\n"))
+        for helper in build_site.helper_files(root, chapter):
+            text = helper.read_text(errors="ignore")
+            lines.extend(normalized(line) for line in text.split("\n"))
+    return "\n".join(lines)
+
+
+def secret_lines(root, chapters, config):
+    """{chapter: lines of its solution and hidden-test regions that students never see}."""
+    solution = ClearSolutions(config=config)
+    hidden = ClearHiddenTests(config=config)
+    regions = [(solution.begin_solution_delimeter, solution.end_solution_delimeter),
+               (hidden.begin_test_delimeter, hidden.end_test_delimeter)]
+    public = public_text(root, chapters, config)
+    secrets = {}
+    for chapter in chapters:
+        notebook = nbformat.read(root / "chapters" / f"{chapter}.ipynb", as_version=4)
+        secrets[chapter] = sorted({
+            normalized(line)
+            for cell in notebook.cells for begin, end in regions
+            for line in region_lines(cell.source, begin, end)
+            if is_telling(normalized(line)) and normalized(line) not in public})
+    return secrets
+
+
+def readable_forms(name, data):
+    """The text of a file as a reader or a program could see it, whitespace collapsed.
+
+    Raw text, plus the text of HTML without tags and entities (syntax
+    highlighting puts every token in its own tag), plus JSON strings
+    unescaped (.ipynb, searchindex.js).
+    """
+    text = data.decode("utf-8", errors="ignore")
+    forms = [text]
+    if name.endswith((".html", ".htm")):
+        forms.append(html.unescape(re.sub(r"<[^>]*>", "", text)))
+    if name.endswith((".ipynb", ".json", ".js", ".txt")):
+        forms.append(text.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\"))
+    return [" ".join(form.split()) for form in forms]
+
+
+def published_texts(folder):
+    """(where, readable forms) for every text file of the site and every zip member."""
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.suffix.lower() in BINARY_SUFFIXES:
+            continue
+        where = str(path.relative_to(folder))
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    yield f"{where}:{member}", readable_forms(member, archive.read(member))
+        else:
+            yield where, readable_forms(path.name, path.read_bytes())
+
+
+def find_in_site(folder, needles, skip=()):
+    """[(where, needle)] for every needle found in a published file."""
+    found = []
+    for where, forms in published_texts(folder):
+        if any(where.startswith(prefix) for prefix in skip):
+            continue
+        found.extend((where, needle) for needle in needles
+                     if any(needle in form for form in forms))
+    return found
+
+
+# ------------------------------------------------------------------ tests
+
+
+def test_every_page_is_built(site):
+    expected = ["index.html", "intro.html", "instructor_guide.html", "search.html"]
+    expected += [f"chapters/{chapter}.html" for chapter in site.chapters]
+    missing = [page for page in expected if not (site.html / page).is_file()]
+    assert not missing, f"pages missing from the site: {missing}"
+
+
+def test_every_chapter_has_secret_lines_to_look_for(site):
+    # Guards the leak test below against looking for nothing.
+    empty = [chapter for chapter, lines in site.secrets.items() if not lines]
+    assert not empty, f"no solution or hidden-test lines found in {empty}"
+
+
+def test_no_solution_or_hidden_test_line_is_published(site):
+    needles = {line for lines in site.secrets.values() for line in lines}
+    leaks = find_in_site(site.html, needles)
+    assert not leaks, "secret lines published:\n" + "\n".join(
+        f"  {where}: {line}" for where, line in leaks[:40])
+
+
+def test_leak_scanner_finds_a_planted_line(site, tmp_path):
+    chapter = site.chapters[0]
+    secret = site.secrets[chapter][0]
+    copy = tmp_path / "html"
+    shutil.copytree(site.html, copy)
+    # Planted as a web page shows code, inside a notebook's JSON, and in a zip.
+    page = copy / "chapters" / f"{chapter}.html"
+    tokens = "".join(f'<span class="n">{html.escape(token)}</span> ' for token in secret.split())
+    page.write_text(page.read_text() + f"<pre>{tokens}</pre>")
+    (copy / "_sources" / "planted.ipynb").write_text(json.dumps({"source": ["  " + secret + "\n"]}))
+    zip_path = next(copy.joinpath("_downloads").rglob(f"{chapter}.zip"))
+    with zipfile.ZipFile(zip_path, "a") as archive:
+        archive.writestr(f"{chapter}/planted.py", f"def f():\n    {secret}\n")
+    where = {place for place, _ in find_in_site(copy, [secret])}
+    assert f"chapters/{chapter}.html" in where
+    assert "_sources/planted.ipynb" in where
+    assert any(place.endswith(f"{chapter}/planted.py") for place in where)
+
+
+def test_no_reference_imports_or_nbgrader_markers_are_published(site):
+    solution = ClearSolutions(config=site.config)
+    hidden = ClearHiddenTests(config=site.config)
+    needles = REFERENCE_IMPORTS + (
+        solution.begin_solution_delimeter, solution.end_solution_delimeter,
+        hidden.begin_test_delimeter, hidden.end_test_delimeter)
+    # The instructor guide may quote the markers to explain the chapter format.
+    found = find_in_site(site.html, needles,
+                         skip=("instructor_guide.html", "_sources/instructor_guide"))
+    assert not found, f"published: {found[:20]}"
+
+
+def test_mathjax_is_served_locally_with_its_fonts(site):
+    mathjax = site.html / "_static" / "mathjax"
+    assert (mathjax / "tex-mml-chtml.js").is_file()
+    fonts = list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert len(fonts) >= 20, "MathJax fonts missing"
+    for page in site.html.rglob("*.html"):
+        text = page.read_text()
+        assert "cdn.jsdelivr.net" not in text and "mathjax@" not in text.lower(), page
+        for src in re.findall(r'<script[^>]*src="([^"]*mathjax[^"]*)"', text):
+            assert (page.parent / src.split("?")[0]).resolve() == \
+                (mathjax / "tex-mml-chtml.js").resolve(), f"{page}: {src}"
+    for chapter in site.chapters:
+        text = (site.html / "chapters" / f"{chapter}.html").read_text()
+        assert "_static/mathjax/tex-mml-chtml.js" in text, f"{chapter} does not load MathJax"
+
+
+def chapter_zip(site, chapter):
+    page = site.html / "chapters" / f"{chapter}.html"
+    links = re.findall(rf'href="([^"]*/{re.escape(chapter)}\.zip)"', page.read_text())
+    assert links, f"{page} has no link to {chapter}.zip"
+    path = (page.parent / links[0]).resolve()
+    assert path.is_file(), f"{page} links to a missing {path}"
+    return path
+
+
+def test_each_chapter_page_links_its_zip(site):
+    pins = build_site.student_requirements(site.root)
+    for chapter in site.chapters:
+        with zipfile.ZipFile(chapter_zip(site, chapter)) as archive:
+            names = set(archive.namelist())
+            requirements = archive.read(f"{chapter}/requirements.txt").decode()
+        expected = {f"{chapter}/{chapter}.ipynb", f"{chapter}/requirements.txt"}
+        expected |= {f"{chapter}/{helper.name}" for helper in site.helpers[chapter]}
+        assert names == expected
+        assert requirements == pins
+        packages = [line for line in requirements.splitlines() if not line.startswith("#")]
+        assert [re.split("[=<>]", p)[0] for p in packages] == ["numpy", "matplotlib", "notebook"]
+
+
+def test_zip_notebook_is_the_nbgrader_release(site, tmp_path):
+    stub = ClearSolutions(config=site.config).code_stub["python"]
+    for chapter in site.chapters:
+        with zipfile.ZipFile(chapter_zip(site, chapter)) as archive:
+            shipped = archive.read(f"{chapter}/{chapter}.ipynb").decode()
+        cells = nbformat.reads(shipped, as_version=4).cells
+        nbgrader = [cell.metadata["nbgrader"] for cell in cells if "nbgrader" in cell.metadata]
+        assert any(m.get("solution") for m in nbgrader) and any(m.get("grade") for m in nbgrader)
+        for cell in cells:
+            assert not cell.get("outputs"), f"{chapter}: the shipped notebook has outputs"
+            if cell.metadata.get("nbgrader", {}).get("solution"):
+                assert normalized(stub) in normalized(cell.source), \
+                    f"{chapter}: a solution cell lacks the stub"
+        assert shipped == nbgrader_release(site.root, chapter, tmp_path)
+
+
+def nbgrader_release(root, chapter, tmp_path):
+    """What `nbgrader generate_assignment` itself releases for the chapter."""
+    # A copy of the course directory (config, its modules, the chapter's
+    # source folder with the symlinks followed), without nbgrader's state.
+    course = tmp_path / f"course-{chapter}"
+    shutil.copytree(root / "autograder", course, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "gradebook.db", "*.log",
+        "__pycache__"))
+    subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "generate_assignment",
+                    chapter, "--no-db"], cwd=course, check=True, capture_output=True)
+    return (course / "release" / chapter / f"{chapter}.ipynb").read_text()
+
+
+def test_chapter_pages_show_figures(site):
+    for chapter in site.chapters:
+        page = site.html / "chapters" / f"{chapter}.html"
+        images = re.findall(r'<img[^>]*src="([^"]+\.png)"', page.read_text())
+        assert images, f"{chapter}: no figure on the page"
+        for src in images:
+            assert (page.parent / src).is_file(), f"{chapter}: missing image {src}"
+
+
+def test_search_index_knows_the_chapters(site):
+    text = (site.html / "searchindex.js").read_text()
+    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    stem = SearchEnglish({}).stem
+
+    def documents(table, term):
+        entries = table.get(term, [])
+        return entries if isinstance(entries, list) else [entries]
+
+    for chapter in site.chapters:
+        doc = index["docnames"].index(f"chapters/{chapter}")
+        title = re.sub(r"<[^>]*>", "", index["titles"][doc])
+        word = max(re.findall(r"[A-Za-z]+", title), key=len).lower()
+        # Sphinx files a word under "titleterms" or "terms", not both.
+        assert doc in documents(index["titleterms"], stem(word)) + \
+            documents(index["terms"], stem(word)), f"searching {word!r} misses {chapter}"
+        body_terms = [t for t in index["terms"] if doc in documents(index["terms"], t)]
+        assert len(body_terms) >= 30, f"{chapter}: the page text is hardly indexed"
+
+
+def test_building_the_repository_root_directly_is_refused(tmp_path):
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(REPO),
+         "--path-output", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "Refusing to build the book" in result.stdout + result.stderr
+    assert not (tmp_path / "_build" / "html" / "intro.html").exists()
+
+
+@pytest.mark.parametrize("source, problem", [
+    ("def gd_step(w):\n    return w\nprint('hi')", "only contain imports and function"),
+    ("def not_exported(w):\n    return w", "not exported by the reference package"),
+    ("x = 1", "only contain imports and function"),
+    ("# nothing", "defines no function"),
+])
+def test_a_malformed_solution_cell_fails_the_build(source, problem):
+    with pytest.raises(build_site.BuildError, match=problem):
+        build_site.reference_import(source, {"gd_step"}, "a cell")
+
+
+def test_a_solution_cell_becomes_an_import_of_the_reference():
+    source = "import numpy as np\n\ndef gd_step(w):\n    ### BEGIN SOLUTION\n    return w\n"
+    assert build_site.reference_import(source, {"gd_step"}, "a cell") == \
+        "import numpy as np\nfrom solutions import gd_step"
