@@ -1,9 +1,8 @@
-"""The visible tests of chapter 2 pass the reference and catch (and name) the mistakes they list.
+"""Mistaken variants of this chapter's exercises, each written independently of the notebook.
 
-For every exercise, the reference implementation from ``solutions`` must
-pass the notebook's visible test cell, and every mistaken variant below,
-each written out here independently of the notebook, must fail it with an
-AssertionError whose message names that mistake.
+tests/test_visible_tests.py runs the notebook's visible test cells with the
+reference (which must pass) and with every variant below (which must fail
+with a message naming the mistake).
 
 ``run_visible_test`` executes only the setup cell before the test cell, so
 the names ``random_mini_batches`` and ``update_parameters_with_gd`` are not

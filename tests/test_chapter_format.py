@@ -60,6 +60,8 @@ def test_every_exercise_has_a_solution_a_visible_and_a_hidden_test(path):
         assert all(isinstance(n, (ast.FunctionDef, ast.Import, ast.ImportFrom)) for n in tree.body)
         assert name in solutions.__all__ and name in EXERCISES
         assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
+        stub = cell.source.split("### BEGIN SOLUTION")[0]
+        assert stub.lstrip().startswith(f"def {name}(") and '"""' in stub, "the stub shows the def and a docstring"
         visible = nb.cells[ids.index(f"test_{name}")]
         hidden = nb.cells[ids.index(f"hidden_{name}")]
         assert ids.index(name) < ids.index(f"test_{name}") < ids.index(f"hidden_{name}")
