@@ -2,15 +2,15 @@
 
 import contextlib
 import io
-import re
 import sys
 from pathlib import Path
 
 import nbformat
 
+from scripts import build_site
+
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
-HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
 
 def chapter_notebooks():
@@ -30,7 +30,8 @@ def cell_by_grade_id(nb, grade_id):
 
 
 def without_hidden_tests(source):
-    return HIDDEN_REGION.sub("", source)
+    """The cell as a student sees it: hidden-test regions removed (the site build's own routine)."""
+    return build_site.without_hidden_tests(source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
 
 def run_visible_test(chapter, function_name, implementation):
