@@ -1,5 +1,6 @@
 """nbgrader preprocessors that make grading survive whatever students submit."""
 
+import nbformat
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
@@ -28,9 +29,9 @@ class RestoreDeletedTestCells(OverwriteCells):
             earlier = source_order[:source_order.index(grade_cell.name)]
             anchors = [present[name] for name in earlier if name in present]
             position = max(anchors) + 1 if anchors else 0
-            restored = self.missing_cell_transform(
+            restored = nbformat.from_dict(self.missing_cell_transform(  # attribute access all the way down
                 source_by_id[grade_cell.name], grade_cell.max_score,
-                is_solution=grade_cell.name in solution_ids)
+                is_solution=grade_cell.name in solution_ids))
             nb.cells.insert(position, restored)
         return nb, resources
 

@@ -38,14 +38,17 @@ def class_of_submissions(release_nb, source_nb):
         # The last exercise never returns: it gets zero, everything else is graded.
         "never_returns": (submission(release_nb, source_nb, replace={
             last: f"def {last}(*args, **kwargs):\n    while True:\n        pass\n"}), full - POINTS_PER_EXERCISE),
-        # Calls the reference package; a syntax error; test cells edited and deleted
-        # around a correct third exercise (they are restored, so it earns its points).
-        "chaos": (submission(release_nb, source_nb, replace={
-            first: f"from solutions import {first}\n",
-            second: solved[second] + "\n    return (\n"},
-            delete={f"hidden_{names[2]}"},
-            edit={f"test_{names[2]}": "print('all tests passed')\n"}),
-            full - 2 * POINTS_PER_EXERCISE),
+        # Calls the reference package; deletes an exercise's solution cell together
+        # with its visible test (stock nbgrader cannot restore that test: KeyError);
+        # edits and deletes the tests of a correct third exercise, which are
+        # restored, so it earns its points.
+        "chaos": (submission(release_nb, source_nb, replace={first: f"from solutions import {first}\n"},
+                             delete={second, f"test_{second}", f"hidden_{names[2]}"},
+                             edit={f"test_{names[2]}": "print('all tests passed')\n"}),
+                  full - 2 * POINTS_PER_EXERCISE),
+        # A syntax error in one exercise: that exercise scores zero, the rest is graded.
+        "syntax_error": (submission(release_nb, source_nb, replace={last: solved[last] + "\n    return (\n"}),
+                         full - POINTS_PER_EXERCISE),
         # Wrong shape full of NaN in one exercise, an exception in another.
         "bad_values": (submission(release_nb, source_nb, replace={
             second: f"import numpy as np\ndef {second}(*args, **kwargs):\n    return np.full(3, np.nan)\n",
@@ -82,7 +85,8 @@ def test_every_submission_is_in_the_gradebook(course):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-@pytest.mark.parametrize("student", ["solved", "untouched", "one_wrong", "never_returns", "chaos", "bad_values"])
+@pytest.mark.parametrize("student", ["solved", "untouched", "one_wrong", "never_returns", "chaos", "syntax_error",
+                                     "bad_values"])
 def test_exact_scores(course, chapter, student):
     assert course["scores"][chapter, student] == course["expected"][chapter, student]
 
@@ -139,7 +143,8 @@ def feedback_text(course, student, chapter):
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_feedback_says_what_went_wrong(course, chapter):
     assert "calls the reference package" in feedback_text(course, "chaos", chapter)
-    assert "SyntaxError" in feedback_text(course, "chaos", chapter)
+    assert "SyntaxError" in feedback_text(course, "syntax_error", chapter)
+    assert "was missing from the submission" in feedback_text(course, "chaos", chapter)
     never = feedback_text(course, "never_returns", chapter)
     assert "did not return within" in never or "interrupted" in never
     assert "NaN" in feedback_text(course, "bad_values", chapter) or "shape" in feedback_text(course, "bad_values", chapter)
