@@ -14,38 +14,12 @@ schedules         learning-rate schedules
 gradient_descent  trajectories, mini-batch training, finite differences
 """
 
-from .gradient_descent import numerical_gradient, run_gradient_descent, train_with_mini_batches
-from .parameters import (initialize_adam, initialize_velocity, random_mini_batches,
-                         update_parameters_with_adam, update_parameters_with_gd,
-                         update_parameters_with_momentum)
-from .schedules import exponential_decay, schedule_lr_decay, update_lr
-from .update_rules import (adagrad_step, adam_step, adamw_step, gd_step, heavy_ball_step,
-                           momentum_step, nadam_step, nesterov_step, rmsprop_step)
+from . import gradient_descent, parameters, schedules, update_rules
+from .gradient_descent import *  # noqa: F401,F403
+from .parameters import *  # noqa: F401,F403
+from .schedules import *  # noqa: F401,F403
+from .update_rules import *  # noqa: F401,F403
 
-__all__ = [
-    # 1. array-level update rules
-    "gd_step",
-    "momentum_step",
-    "heavy_ball_step",
-    "nesterov_step",
-    "adagrad_step",
-    "rmsprop_step",
-    "adam_step",
-    "adamw_step",
-    "nadam_step",
-    # 2. dictionary-level functions
-    "update_parameters_with_gd",
-    "random_mini_batches",
-    "initialize_velocity",
-    "update_parameters_with_momentum",
-    "initialize_adam",
-    "update_parameters_with_adam",
-    # 3. learning-rate schedules
-    "update_lr",
-    "schedule_lr_decay",
-    "exponential_decay",
-    # chapters 1-2: loops and finite differences
-    "run_gradient_descent",
-    "numerical_gradient",
-    "train_with_mini_batches",
-]
+# In the order of the API documentation: update rules, dict-level functions,
+# schedules, then the chapters' loops and finite differences.
+__all__ = update_rules.__all__ + parameters.__all__ + schedules.__all__ + gradient_descent.__all__
