@@ -39,15 +39,21 @@ def nbgrader(autograder, *args):
 
 
 def exercises(source_nb):
-    """(function name, solution source) of every exercise, in notebook order."""
+    """(function name, solution source) of every graded exercise, in notebook order.
+
+    A solution cell without a ``test_<id>`` cell (the ungraded cell where a
+    student carries over functions from earlier chapters) is not an exercise.
+    """
+    ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in source_nb.cells}
     return [(c.metadata.nbgrader["grade_id"], c.source) for c in source_nb.cells
-            if c.metadata.get("nbgrader", {}).get("solution")]
+            if c.metadata.get("nbgrader", {}).get("solution") and f"test_{c.metadata.nbgrader['grade_id']}" in ids]
 
 
 def submission(release_nb, source_nb, replace=(), delete=(), edit=()):
     """A student's notebook: the release with every exercise solved, then the given damage done."""
     nb = nbformat.from_dict(release_nb)
-    solutions = dict(exercises(source_nb))
+    solutions = {c.metadata.nbgrader["grade_id"]: c.source for c in source_nb.cells
+                 if c.metadata.get("nbgrader", {}).get("solution")}
     replace, edit = dict(replace), dict(edit)
     cells = []
     for cell in nb.cells:

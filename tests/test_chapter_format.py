@@ -14,6 +14,7 @@ from nbtools import CHAPTERS, ROOT, chapter_notebooks, without_hidden_tests
 from scripts.course_tools import chapters as assignments
 
 NOTEBOOKS = chapter_notebooks()
+CARRIED_OVER = "carried_over"  # the ungraded cell for functions from earlier chapters
 FORBIDDEN_IMPORT = re.compile(r"^\s*(from|import)\s+(solutions|grading)\b", re.M)
 
 
@@ -50,7 +51,8 @@ def test_assignment_sources_are_symlinks_into_chapters(chapter):
 def test_every_exercise_has_a_solution_a_visible_and_a_hidden_test(path):
     nb = nbformat.read(path, as_version=4)
     ids = [nbgrader_meta(c).get("grade_id") for c in nb.cells]
-    solution_cells = [c for c in nb.cells if nbgrader_meta(c).get("solution")]
+    solution_cells = [c for c in nb.cells if nbgrader_meta(c).get("solution")
+                      and nbgrader_meta(c)["grade_id"] != CARRIED_OVER]
     assert len(solution_cells) >= 3, "a chapter has at least three graded exercises"
     for cell in solution_cells:
         name = nbgrader_meta(cell)["grade_id"]
@@ -89,3 +91,19 @@ def test_setup_cell_is_locked_and_demos_can_shrink(path):
     assert "NBGRADER_EXECUTION" in setup[0].source
     assert not any(c.cell_type == "code" and re.search(r"^\s*[%!]", c.source, re.M) for c in nb.cells), \
         "no IPython magics: the tests run cells as plain Python"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_carried_over_functions_are_earlier_exercises(path):
+    nb = nbformat.read(path, as_version=4)
+    carried = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") == CARRIED_OVER]
+    if not carried:
+        return
+    assert len(carried) == 1 and nbgrader_meta(carried[0]).get("solution") and not nbgrader_meta(carried[0]).get("grade")
+    earlier = set()
+    for other in NOTEBOOKS[:NOTEBOOKS.index(path)]:
+        earlier |= {nbgrader_meta(c).get("grade_id") for c in nbformat.read(other, as_version=4).cells}
+    tree = ast.parse(carried[0].source)
+    names = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
+    assert names and set(names) <= earlier, f"carried-over functions must be exercises of earlier chapters: {names}"
+    assert carried[0].source.count("### BEGIN SOLUTION") == len(names)

@@ -1,19 +1,16 @@
 """Tests of chapters/landscapes.py: gradients, minima, vectorisation, plots."""
 
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "chapters"))
 
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-import landscapes as L  # noqa: E402
+import landscapes as L
 
 FUNCTIONS_2D = {
     "ravine": (L.ravine, L.ravine_grad),

@@ -1,14 +1,11 @@
 """The models of chapters/models.py: gradients, the vectorised cost surface, the minimiser."""
 
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "chapters"))
 
-from models import linear_cost_and_grads, linear_cost_surface, make_line_data  # noqa: E402
+from models import linear_cost_and_grads, linear_cost_surface, make_line_data
 
 
 def central_differences(f, parameters, h=1e-6):
