@@ -61,7 +61,9 @@ STUDENT = {f.__name__: f for f in [gd_step, run_gradient_descent, numerical_grad
 
 
 def test_every_exercise_has_cases_and_a_reference():
-    assert set(EXERCISES) == set(STUDENT)
+    # Independent implementations of chapters 1-2 exercise the harness here; that every
+    # chapter's own solutions pass its hidden tests is the end-to-end "solved" submission.
+    assert set(STUDENT) <= set(EXERCISES)
     for name, exercise in EXERCISES.items():
         assert exercise.reference is getattr(solutions, name)
         assert len(list(exercise.cases(np.random.default_rng(0)))) >= 8

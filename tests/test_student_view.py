@@ -1,6 +1,7 @@
 """A student's machine: the released notebook in an empty folder, no reference package anywhere.
 
-The release is made with nbgrader exactly as an instructor makes it. Run
+The release is the one the end-to-end grading made with nbgrader, exactly
+as an instructor makes it. Run
 untouched, every failure must be the stub's NotImplementedError (nothing
 imports the reference package or the harness); with the exercises filled
 in, every cell, visible tests included, runs clean.
@@ -8,23 +9,14 @@ in, every cell, visible tests included, runs clean.
 
 import os
 import shutil
-import sys
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from scripts.course_tools import chapters, copy_course, nbgrader, submission
+from scripts.course_tools import chapters, submission
 
 STUDENT_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NBGRADER_EXECUTION")}
-
-
-@pytest.fixture(scope="module")
-def releases(tmp_path_factory):
-    autograder = copy_course(tmp_path_factory.mktemp("course"))
-    for chapter in chapters():
-        nbgrader(autograder, "generate_assignment", chapter)
-    return autograder
 
 
 def run_as_student(folder, nb):
@@ -35,15 +27,16 @@ def run_as_student(folder, nb):
     return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
 
 
-def student_folder(releases, chapter, tmp_path):
+def student_folder(graded, chapter, tmp_path):
+    """The released files, as the instructor hands them out (the release of the grading run)."""
     folder = tmp_path / chapter
-    shutil.copytree(releases / "release" / chapter, folder)
+    shutil.copytree(graded[chapter]["autograder"] / "release" / chapter, folder)
     return folder
 
 
 @pytest.mark.parametrize("chapter", chapters())
-def test_untouched_release_fails_only_with_the_stubs(releases, chapter, tmp_path):
-    folder = student_folder(releases, chapter, tmp_path)
+def test_untouched_release_fails_only_with_the_stubs(graded, chapter, tmp_path):
+    folder = student_folder(graded, chapter, tmp_path)
     nb = nbformat.read(folder / f"{chapter}.ipynb", as_version=4)
     errors = run_as_student(folder, nb)
     assert errors, "the stubs should raise NotImplementedError"
@@ -51,10 +44,10 @@ def test_untouched_release_fails_only_with_the_stubs(releases, chapter, tmp_path
 
 
 @pytest.mark.parametrize("chapter", chapters())
-def test_solved_release_runs_clean_without_the_reference(releases, chapter, tmp_path):
-    folder = student_folder(releases, chapter, tmp_path)
+def test_solved_release_runs_clean_without_the_reference(graded, chapter, tmp_path):
+    folder = student_folder(graded, chapter, tmp_path)
     release = nbformat.read(folder / f"{chapter}.ipynb", as_version=4)
-    source = nbformat.read(releases / "source" / chapter / f"{chapter}.ipynb", as_version=4)
+    source = nbformat.read(graded[chapter]["autograder"] / "source" / chapter / f"{chapter}.ipynb", as_version=4)
     nb = submission(release, source)
     probe = nbformat.v4.new_code_cell(
         "import importlib.util\n"

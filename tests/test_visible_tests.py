@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from nbtools import cell_by_grade_id, chapter_notebooks, read_chapter, run_visible_test, without_hidden_tests
+from scripts.course_tools import exercises
 
 MODULES = [importlib.import_module(p.stem) for p in sorted(Path(__file__).parent.glob("mistakes_*.py"))]
 REFERENCES = [(m.CHAPTER, name, impl) for m in MODULES for name, impl in m.REFERENCES.items()]
@@ -23,10 +24,7 @@ MISTAKES = [(m.CHAPTER, name, impl, description) for m in MODULES for name, impl
 def test_every_chapter_has_a_mistakes_module_covering_all_its_exercises():
     assert sorted(m.CHAPTER for m in MODULES) == [p.stem for p in chapter_notebooks()]
     for module in MODULES:
-        nb = read_chapter(module.CHAPTER)
-        exercises = {c.metadata.nbgrader["grade_id"] for c in nb.cells
-                     if c.metadata.get("nbgrader", {}).get("solution")}
-        assert set(module.REFERENCES) == exercises
+        assert set(module.REFERENCES) == {name for name, _ in exercises(read_chapter(module.CHAPTER))}
 
 
 @pytest.mark.parametrize("chapter, name, implementation", REFERENCES, ids=[f"{c}-{n}" for c, n, _ in REFERENCES])
