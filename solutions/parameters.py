@@ -16,13 +16,14 @@ import numpy as np
 from ._validation import (check_data, check_decay, check_int, check_matching,
                           check_nonnegative, check_parameters, check_positive, check_step,
                           grad_key, SEED_MAX)
-from .update_rules import _adam_update, _ema, _like
+from .update_rules import _adam_update, _adaptive_step, _ema, _like
 
 __all__ = [
     "update_parameters_with_gd",
     "random_mini_batches",
     "initialize_velocity",
     "update_parameters_with_momentum",
+    "update_parameters_with_rmsprop",
     "initialize_adam",
     "update_parameters_with_adam",
 ]
@@ -188,6 +189,66 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
         new_v[gk] = _like(velocity, p)
     return new_parameters, new_v
 
+
+
+def update_parameters_with_rmsprop(parameters, grads, s, learning_rate, beta=0.9, epsilon=1e-8):
+    r"""One RMSProp step on every parameter.
+
+    .. math::
+
+        s_{dW} &\leftarrow \beta\, s_{dW} + (1-\beta)\, dW^2 \\
+        W &\leftarrow W - \alpha\, dW / \left(\sqrt{s_{dW}} + \epsilon\right)
+            \quad\text{(and likewise for } b\text{)}
+
+    Hinton's Coursera lecture 6e (2012), no bias correction, ``epsilon``
+    outside the square root; the dict form of :func:`solutions.rmsprop_step`
+    in the seed assignment's layout. ``s`` holds the running averages of the
+    squared gradients under the gradient keys (``"dW1"``, ``"db1"``, ...);
+    start with zeros shaped like each parameter (the ``s`` of
+    :func:`initialize_adam`, or :func:`initialize_velocity`). Unrolled from
+    zero: :math:`s_n = (1-\beta)\sum_{i=1}^n \beta^{n-i} g_i^2`.
+
+    Parameters
+    ----------
+    parameters, grads, s : dict of ndarray
+        Parameters, gradients and averages of squared gradients.
+    learning_rate : float
+        :math:`\alpha \ge 0`.
+    beta : float, default 0.9
+        Decay :math:`\beta \in [0, 1)` of the squared-gradient averages.
+    epsilon : float, default 1e-8
+        :math:`\epsilon > 0`, added to :math:`\sqrt{s}`.
+
+    Returns
+    -------
+    (parameters, s) : tuple of dict
+        New parameters and new averages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p, s = update_parameters_with_rmsprop({"W1": np.array([[1.0]]), "b1": np.array([[0.0]])},
+    ...                                       {"dW1": np.array([[2.0]]), "db1": np.array([[-6.0]])},
+    ...                                       {"dW1": np.array([[4.0]]), "db1": np.array([[0.0]])},
+    ...                                       learning_rate=0.1, beta=0.75)
+    >>> s["dW1"], s["db1"]       # 0.75*4 + 0.25*2**2 = 4;  0.75*0 + 0.25*6**2 = 9
+    (array([[4.]]), array([[9.]]))
+    >>> p["W1"].round(6), p["b1"].round(6)   # 1 - 0.1*2/2;  0 + 0.1*6/3
+    (array([[0.9]]), array([[0.2]]))
+    """
+    check_parameters(parameters)
+    check_matching(grads, "grads", parameters)
+    check_matching(s, "s", parameters)
+    lr = check_nonnegative(learning_rate, "learning_rate")
+    beta = check_decay(beta, "beta")
+    eps = check_positive(epsilon, "epsilon")
+    new_parameters, new_s = {}, {}
+    for k, p in parameters.items():
+        gk = grad_key(k)
+        average = _ema(s[gk], grads[gk] * grads[gk], beta)
+        new_parameters[k] = _like(_adaptive_step(p, grads[gk], average, lr, eps), p)
+        new_s[gk] = _like(average, p)
+    return new_parameters, new_s
 
 def initialize_adam(parameters):
     r"""Zero first and second moments for Adam.

@@ -18,6 +18,7 @@ CONTRACT = {
     "random_mini_batches": "X, Y, mini_batch_size=64, seed=0",
     "initialize_velocity": "parameters",
     "update_parameters_with_momentum": "parameters, grads, v, beta, learning_rate",
+    "update_parameters_with_rmsprop": "parameters, grads, s, learning_rate, beta=0.9, epsilon=1e-8",
     "initialize_adam": "parameters",
     "update_parameters_with_adam": "parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, "
                                    "beta2=0.999, epsilon=1e-8",
@@ -240,6 +241,8 @@ CALLS = {
     "initialize_velocity": lambda P, G, V, S, X, Y: initialize_velocity(P),
     "update_parameters_with_momentum":
         lambda P, G, V, S, X, Y: update_parameters_with_momentum(P, G, V, 0.9, 0.1),
+    "update_parameters_with_rmsprop":
+        lambda P, G, V, S, X, Y: update_parameters_with_rmsprop(P, G, S, 0.01, np.float64(0.9)),
     "initialize_adam": lambda P, G, V, S, X, Y: initialize_adam(P),
     "update_parameters_with_adam":
         lambda P, G, V, S, X, Y: update_parameters_with_adam(P, G, V, S, 3, np.float64(0.01)),
@@ -283,9 +286,85 @@ def test_float32_is_kept(name):
 
 
 @pytest.mark.parametrize("name", ["update_parameters_with_gd", "update_parameters_with_momentum",
-                                  "update_parameters_with_adam"])
+                                  "update_parameters_with_rmsprop", "update_parameters_with_adam"])
 def test_float64_gradients_and_states_on_float32_parameters_give_float32(name):
     P, _, _, _ = network(9, np.float32)
     _, G, V, S = network(9, np.float64)
     out = arrays_in(CALLS[name](P, G, V, S, None, None))
     assert out and all(x.dtype == np.float32 for x in out)
+
+
+# ---------------------------------------------------------------------------
+# update_parameters_with_rmsprop (chapter 4)
+# ---------------------------------------------------------------------------
+
+from solutions import rmsprop_step, update_parameters_with_rmsprop  # noqa: E402
+
+
+def test_update_parameters_with_rmsprop_by_hand():
+    # beta = 0.75: s = 0.75*[[4, 12]] + 0.25*[[2, -8]]**2 = [[4, 25]];  W = [[1, -1]] - 0.1*[[2/2, -8/5]]
+    # b: s = 0.75*0 + 0.25*6**2 = 9;  b = 0 - 0.1*6/3
+    p, s = update_parameters_with_rmsprop(
+        {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.0]])},
+        {"dW1": np.array([[2.0, -8.0]]), "db1": np.array([[6.0]])},
+        {"dW1": np.array([[4.0, 12.0]]), "db1": np.array([[0.0]])}, 0.1, beta=0.75)
+    close(s["dW1"], [[4.0, 25.0]]), close(s["db1"], [[9.0]])
+    close(p["W1"], [[0.9, -0.84]], rtol=1e-7), close(p["b1"], [[-0.2]], rtol=1e-7)
+
+
+@pytest.mark.parametrize("beta, epsilon", [(0.9, 1e-8), (0.5, 1e-3), (0.0, 1e-8)])
+def test_rmsprop_agrees_with_rmsprop_step_per_key(beta, epsilon):
+    parameters, grads, _, s = network(11)
+    out, s_out = update_parameters_with_rmsprop(parameters, grads, s, 0.03, beta=beta, epsilon=epsilon)
+    assert list(out) == list(parameters) and list(s_out) == ["dW1", "db1", "dW2", "db2"]
+    for k in parameters:
+        w, sk = rmsprop_step(parameters[k], grads["d" + k], s["d" + k], 0.03, beta=beta, eps=epsilon)
+        close(out[k], w), close(s_out["d" + k], sk)
+
+
+def test_rmsprop_s_is_the_unrolled_average_of_squared_gradients():
+    # From zero: s_n = (1 - beta) * sum_i beta**(n - i) * g_i**2, whatever the parameters do.
+    rng = np.random.default_rng(12)
+    parameters, _, _, _ = network(12)
+    s = {"d" + k: np.zeros_like(p) for k, p in parameters.items()}
+    history = []
+    for _ in range(7):
+        grads = {"d" + k: rng.normal(size=p.shape) for k, p in parameters.items()}
+        history.append(grads)
+        parameters, s = update_parameters_with_rmsprop(parameters, grads, s, 0.01, beta=0.8)
+    n = len(history)
+    for k in s:
+        unrolled = 0.2 * sum(0.8 ** (n - i) * g[k] ** 2 for i, g in enumerate(history, start=1))
+        close(s[k], unrolled)
+
+
+def test_rmsprop_default_hyperparameters_are_hintons():
+    # beta = 0.9 by default: s = 0.9*15 + 0.1*5**2 = 16, W = 1 - 0.1*5/4
+    p, s = update_parameters_with_rmsprop({"W1": np.array([[1.0]])}, {"dW1": np.array([[5.0]])},
+                                          {"dW1": np.array([[15.0]])}, 0.1)
+    close(s["dW1"], [[16.0]]), close(p["W1"], [[0.875]], rtol=1e-7)
+    # epsilon = 1e-8 outside the root: s = 0.9*1e-16 + 0.1*1e-16, step = 0.1*1e-8/(1e-8 + 1e-8)
+    p, _ = update_parameters_with_rmsprop({"W1": np.array([1.0])}, {"dW1": np.array([1e-8])},
+                                          {"dW1": np.array([1e-16])}, 0.1)
+    close(p["W1"], [0.95], rtol=1e-7)
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    (dict(learning_rate=-0.1), ValueError, "learning_rate must be non-negative"),
+    (dict(beta=1.0), ValueError, "beta must be in"),
+    (dict(epsilon=0.0), ValueError, "epsilon must be positive"),
+    (dict(beta="0.9"), TypeError, "beta must be a real number"),
+    (dict(s={"dW1": np.zeros((3, 2))}), ValueError, "s has no 'db1'"),
+    (dict(s=[0.0]), TypeError, "s must be a dict"),
+    (dict(grads={"dW1": np.zeros((2, 3)), "db1": np.zeros((3, 1))}), ValueError,
+     r"grads\['dW1'\] has shape \(2, 3\)"),
+    (dict(parameters={"W1": np.zeros((3, 2), dtype=int), "b1": np.zeros((3, 1))}), TypeError,
+     r"parameters\['W1'\] must be a floating-point array"),
+])
+def test_rmsprop_validation_names_the_argument(bad, error, message):
+    parameters = {"W1": np.zeros((3, 2)), "b1": np.zeros((3, 1))}
+    state = {"dW1": np.zeros((3, 2)), "db1": np.zeros((3, 1))}
+    arguments = dict(parameters=parameters, grads=dict(state), s=dict(state), learning_rate=0.1)
+    arguments.update(bad)
+    with pytest.raises(error, match=message):
+        update_parameters_with_rmsprop(**arguments)
