@@ -11,12 +11,14 @@ import numpy as np
 import pytest
 
 import solutions
-from solutions import (adagrad_step, adam_step, adamw_step, exponential_decay, gd_step,
+from solutions import (adagrad_step, adam_step, adamw_step, cosine_decay, exponential_decay, gd_step,
+                       linear_scaling, linear_warmup, step_decay, warmup_cosine,
                        heavy_ball_step, initialize_adam, initialize_velocity, momentum_step,
                        nadam_step, nesterov_step, numerical_gradient, random_mini_batches,
                        rmsprop_step, run_gradient_descent, schedule_lr_decay,
                        train_with_mini_batches, update_lr, update_parameters_with_adam,
-                       update_parameters_with_gd, update_parameters_with_momentum)
+                       update_parameters_with_gd, update_parameters_with_momentum,
+                       update_parameters_with_rmsprop)
 
 w2, z2, z3 = np.array([1.0, 2.0]), np.zeros(2), np.zeros(3)
 P = {"W1": np.ones((2, 2)), "b1": np.ones((2, 1)), "W2": np.ones((1, 2)), "b2": np.ones((1, 1))}
@@ -117,6 +119,12 @@ CASES = [
      "beta", ""),
     ("momentum learning_rate", lambda: update_parameters_with_momentum(P, G, G, 0.9, -0.1),
      ValueError, "learning_rate", ""),
+    ("rmsprop s missing", lambda: update_parameters_with_rmsprop(P, G, G_no_db2, 0.1), ValueError,
+     "s", "s has no 'db2' for parameters 'b2'"),
+    ("rmsprop beta", lambda: update_parameters_with_rmsprop(P, G, G, 0.1, beta=1.0), ValueError,
+     "beta", ""),
+    ("rmsprop epsilon", lambda: update_parameters_with_rmsprop(P, G, G, 0.1, epsilon=0.0),
+     ValueError, "epsilon", ""),
     ("adam s missing", lambda: update_parameters_with_adam(P, G, G, G_no_db2, 1), ValueError,
      "s", "s has no 'db2'"),
     ("adam v missing", lambda: update_parameters_with_adam(P, G, G_no_db2, G, 1), ValueError,
@@ -148,6 +156,19 @@ CASES = [
     ("epoch_num array negative", lambda: schedule_lr_decay(0.1, np.array([1, -1]), 1.0),
      ValueError, "epoch_num", ""),
     ("decay_rate", lambda: update_lr(0.1, 1, -1.0), ValueError, "decay_rate", ""),
+    ("step_decay drop", lambda: step_decay(0.1, 5, drop=1.5), ValueError, "drop", ""),
+    ("step_decay epochs_per_drop", lambda: step_decay(0.1, 5, epochs_per_drop=0), ValueError,
+     "epochs_per_drop", ""),
+    ("cosine_decay total_steps", lambda: cosine_decay(0.1, 5, 0), ValueError, "total_steps", ""),
+    ("cosine_decay step", lambda: cosine_decay(0.1, -1, 10), ValueError, "step", ""),
+    ("cosine_decay min", lambda: cosine_decay(0.1, 1, 10, min_learning_rate=0.5), ValueError,
+     "min_learning_rate", ""),
+    ("linear_warmup warmup_steps", lambda: linear_warmup(0.1, 1, 0), ValueError, "warmup_steps", ""),
+    ("warmup_cosine warmup_steps", lambda: warmup_cosine(0.1, 1, 20, 10), ValueError,
+     "warmup_steps", "less than total_steps"),
+    ("linear_scaling batch_size", lambda: linear_scaling(0.1, 0), ValueError, "batch_size", ""),
+    ("linear_scaling learning_rate0", lambda: linear_scaling(-0.1, 32), ValueError,
+     "learning_rate0", ""),
     ("schedule decay_rate", lambda: schedule_lr_decay(0.1, 1, -1.0), ValueError, "decay_rate",
      ""),
     ("time_interval", lambda: schedule_lr_decay(0.1, 1, 1.0, time_interval=0), ValueError,
