@@ -170,7 +170,10 @@ def test_every_chapter_has_secret_lines_to_look_for(site):
 
 def test_no_solution_or_hidden_test_line_is_published(site):
     needles = {line for lines in site.secrets.values() for line in lines}
-    leaks = find_in_site(site.html, needles)
+    # _static/ holds the theme's and MathJax's own files, copied verbatim from
+    # packages; short generic lines ("return v") occur in their minified code.
+    # The marker and import test below still scans it.
+    leaks = find_in_site(site.html, needles, skip=("_static/",))
     assert not leaks, "secret lines published:\n" + "\n".join(
         f"  {where}: {line}" for where, line in leaks[:40])
 
