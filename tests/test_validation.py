@@ -227,7 +227,9 @@ def test_error_message_names_the_argument(call, error, name, fragment):
 
 
 def test_every_public_function_has_validation_cases():
-    called = " ".join(re.findall(r"lambda[^\n]*", Path(__file__).read_text()))
+    # Later chapters keep their bad-input tables in their own test files.
+    called = " ".join(" ".join(re.findall(r"lambda[^\n]*", f.read_text()))
+                      for f in Path(__file__).parent.glob("test_*.py"))
     untested = [n for n in solutions.__all__ if n + "(" not in called]
     assert untested == []
 
