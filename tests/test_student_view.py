@@ -9,6 +9,7 @@ in, every cell, visible tests included, runs clean.
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
@@ -27,25 +28,19 @@ def run_as_student(folder, nb):
     return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
 
 
-def student_folder(graded, chapter, tmp_path):
+def student_folder(graded, chapter, folder):
     """The released files, as the instructor hands them out (the release of the grading run)."""
-    folder = tmp_path / chapter
     shutil.copytree(graded[chapter]["autograder"] / "release" / chapter, folder)
     return folder
 
 
-@pytest.mark.parametrize("chapter", chapters())
-def test_untouched_release_fails_only_with_the_stubs(graded, chapter, tmp_path):
-    folder = student_folder(graded, chapter, tmp_path)
-    nb = nbformat.read(folder / f"{chapter}.ipynb", as_version=4)
-    errors = run_as_student(folder, nb)
-    assert errors, "the stubs should raise NotImplementedError"
-    assert {e.ename for e in errors} == {"NotImplementedError"}, [(e.ename, e.evalue) for e in errors]
+def untouched_run(graded, chapter, folder):
+    folder = student_folder(graded, chapter, folder)
+    return run_as_student(folder, nbformat.read(folder / f"{chapter}.ipynb", as_version=4)), None
 
 
-@pytest.mark.parametrize("chapter", chapters())
-def test_solved_release_runs_clean_without_the_reference(graded, chapter, tmp_path):
-    folder = student_folder(graded, chapter, tmp_path)
+def solved_run(graded, chapter, folder):
+    folder = student_folder(graded, chapter, folder)
     release = nbformat.read(folder / f"{chapter}.ipynb", as_version=4)
     source = nbformat.read(graded[chapter]["autograder"] / "source" / chapter / f"{chapter}.ipynb", as_version=4)
     nb = submission(release, source)
@@ -54,6 +49,29 @@ def test_solved_release_runs_clean_without_the_reference(graded, chapter, tmp_pa
         "assert importlib.util.find_spec('solutions') is None and importlib.util.find_spec('grading') is None")
     nb.cells.insert(0, probe)
     errors = run_as_student(folder, nb)
+    return errors, "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
+@pytest.fixture(scope="module")
+def student_runs(graded, tmp_path_factory):
+    """Every chapter's release run untouched and solved, two kernels at a time."""
+    jobs = [(kind, chapter) for chapter in chapters() for kind in ("untouched", "solved")]
+    run = {"untouched": untouched_run, "solved": solved_run}
+    root = tmp_path_factory.mktemp("students")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = pool.map(lambda job: run[job[0]](graded, job[1], root / f"{job[0]}-{job[1]}"), jobs)
+        return dict(zip(jobs, results))
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_untouched_release_fails_only_with_the_stubs(student_runs, chapter):
+    errors, _ = student_runs["untouched", chapter]
+    assert errors, "the stubs should raise NotImplementedError"
+    assert {e.ename for e in errors} == {"NotImplementedError"}, [(e.ename, e.evalue) for e in errors]
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_solved_release_runs_clean_without_the_reference(student_runs, chapter):
+    errors, outputs = student_runs["solved", chapter]
     assert not errors, [(e.ename, e.evalue) for e in errors]
-    outputs = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert outputs.count(": OK (relative error") >= 3

@@ -262,7 +262,8 @@ def test_counts_accept_numpy_integers():
 # ---------------------------------------------------------------------------
 
 MODULES = [solutions.update_rules, solutions.parameters, solutions.schedules,
-           solutions.gradient_descent]
+           solutions.gradient_descent, solutions.regularization, solutions.layers,
+           solutions.second_order, solutions.search]
 
 
 def test_all_is_exactly_the_union_of_the_modules():
