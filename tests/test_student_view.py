@@ -2,7 +2,8 @@
 
 The release is the one the end-to-end grading made with nbgrader, exactly
 as an instructor makes it. Run
-untouched, every failure must be the stub's NotImplementedError (nothing
+untouched, every failure must come from the stubs: NotImplementedError, or
+a NameError where a figure needs a value a stub did not produce (nothing
 imports the reference package or the harness); with the exercises filled
 in, every cell, visible tests included, runs clean.
 """
@@ -66,8 +67,10 @@ def student_runs(graded, tmp_path_factory):
 @pytest.mark.parametrize("chapter", chapters())
 def test_untouched_release_fails_only_with_the_stubs(student_runs, chapter):
     errors, _ = student_runs["untouched", chapter]
-    assert errors, "the stubs should raise NotImplementedError"
-    assert {e.ename for e in errors} == {"NotImplementedError"}, [(e.ename, e.evalue) for e in errors]
+    assert errors and errors[0].ename == "NotImplementedError", "the first failure must be a stub"
+    # A figure cell that uses a value an unimplemented exercise did not produce fails with a
+    # NameError; anything else (a missing module above all) means the release is incomplete.
+    assert {e.ename for e in errors} <= {"NotImplementedError", "NameError"}, [(e.ename, e.evalue) for e in errors]
 
 
 @pytest.mark.parametrize("chapter", chapters())
