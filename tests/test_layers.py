@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import solutions
+from assertions import assert_error_names_argument
 from solutions import (batchnorm_backward, batchnorm_forward, batchnorm_inference, dropout_backward,
                        dropout_forward, leaky_relu, leaky_relu_backward)
 
@@ -230,8 +231,4 @@ CASES = [
 
 @pytest.mark.parametrize("call, error, name, fragment", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_error_message_names_the_argument(call, error, name, fragment):
-    with pytest.raises(error) as info:
-        call()
-    message = str(info.value)
-    assert message.startswith(name + " "), message
-    assert fragment in message, message
+    assert_error_names_argument(call, error, name, fragment)

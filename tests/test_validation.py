@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import solutions
+from assertions import assert_error_names_argument
 from solutions import (adagrad_step, adam_step, adamw_step, cosine_decay, exponential_decay, gd_step,
                        linear_scaling, linear_warmup, step_decay, warmup_cosine,
                        heavy_ball_step, initialize_adam, initialize_velocity, momentum_step,
@@ -219,11 +220,7 @@ CASES = [
 @pytest.mark.parametrize("call, error, name, fragment", [c[1:] for c in CASES],
                          ids=[c[0] for c in CASES])
 def test_error_message_names_the_argument(call, error, name, fragment):
-    with pytest.raises(error) as info:
-        call()
-    message = str(info.value)
-    assert message.startswith(name + " "), message
-    assert fragment in message, message
+    assert_error_names_argument(call, error, name, fragment)
 
 
 def test_every_public_function_has_validation_cases():
