@@ -10,3 +10,14 @@ def assert_error_names_argument(call, error, name, fragment):
     message = str(info.value)
     assert message.startswith(name + " "), message
     assert fragment in message, message
+
+
+def assert_public_with_signature(name, parameters):
+    """``solutions.<name>`` is exported and has exactly the signature ``def name(<parameters>)``."""
+    import inspect
+
+    import solutions
+
+    assert name in solutions.__all__, f"{name} is not exported by solutions"
+    expected = inspect.signature(eval(f"lambda {parameters}: None"))
+    assert inspect.signature(getattr(solutions, name)) == expected

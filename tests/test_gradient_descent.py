@@ -2,13 +2,13 @@
 
 import copy
 import doctest
-import inspect
 import math
 
 import numpy as np
 import pytest
 
 import solutions
+from assertions import assert_public_with_signature
 from solutions import numerical_gradient, run_gradient_descent, train_with_mini_batches
 
 CONTRACT = {
@@ -21,9 +21,7 @@ CONTRACT = {
 
 @pytest.mark.parametrize("name", CONTRACT)
 def test_signature(name):
-    expected = inspect.signature(eval(f"lambda {CONTRACT[name]}: None"))
-    assert inspect.signature(getattr(solutions, name)) == expected
-    assert name in solutions.__all__
+    assert_public_with_signature(name, CONTRACT[name])
 
 
 def test_docstring_examples_run():

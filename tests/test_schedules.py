@@ -1,13 +1,13 @@
 """Tests of the learning-rate schedules (reference API, section 3), against closed forms."""
 
 import doctest
-import inspect
 import math
 
 import numpy as np
 import pytest
 
 import solutions
+from assertions import assert_public_with_signature
 from solutions import exponential_decay, schedule_lr_decay, update_lr
 
 CONTRACT = {
@@ -19,9 +19,7 @@ CONTRACT = {
 
 @pytest.mark.parametrize("name", CONTRACT)
 def test_signature_matches_reference_api(name):
-    expected = inspect.signature(eval(f"lambda {CONTRACT[name]}: None"))
-    assert inspect.signature(getattr(solutions, name)) == expected
-    assert name in solutions.__all__
+    assert_public_with_signature(name, CONTRACT[name])
 
 
 def test_docstring_examples_run():
@@ -127,9 +125,7 @@ CONTRACT_CH6 = {
 
 @pytest.mark.parametrize("name", CONTRACT_CH6)
 def test_chapter6_signatures(name):
-    expected = inspect.signature(eval(f"lambda {CONTRACT_CH6[name]}: None"))
-    assert inspect.signature(getattr(solutions, name)) == expected
-    assert name in solutions.__all__
+    assert_public_with_signature(name, CONTRACT_CH6[name])
 
 
 @pytest.mark.parametrize("epoch, expected", [
