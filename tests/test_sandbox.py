@@ -1,0 +1,285 @@
+"""Student code runs confined: it sees no course file, changes nothing outside its scratch, and is bounded.
+
+These tests start real sandboxed workers (bubblewrap) with hostile cells,
+the way grading does, and check from outside what they could and could
+not do.
+"""
+
+import os
+import socket
+import subprocess
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import grading.remote
+from grading.remote import StudentProgram
+from grading.sandbox import Limits, Sandbox, SandboxUnavailable, check_available
+from scripts.course_tools import REPO
+
+HELPERS = [REPO / "chapters" / "checks.py"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def sandbox_available():
+    problem = check_available()
+    assert problem is None, f"the sandbox tests need bubblewrap: {problem}"
+
+
+def run(cells, sandbox=None, **limits):
+    return StudentProgram(sandbox or Sandbox(Limits(**limits)), cells, HELPERS)
+
+
+def probe(source, name="probe", **limits):
+    """The value that ``probe()`` returns when the cells ``source`` define it, run in a sandbox."""
+    with run([("probe", source)], **limits) as program:
+        outcome = program.call(name, (), {})
+        assert not outcome.error, outcome.error
+        return outcome.value
+
+
+def test_the_reference_and_the_grader_cannot_be_imported():
+    found = probe("import importlib.util\n"
+                  "def probe():\n"
+                  "    return [importlib.util.find_spec(m) is None for m in ('solutions', 'grading', 'judge')]\n")
+    assert found == [True, True, True]
+
+
+@pytest.mark.parametrize("path", [
+    REPO / "solutions" / "update_rules.py", REPO / "grading" / "cases" / "ch05.py",
+    REPO / "chapters" / "05_adam.ipynb", REPO / "autograder" / "nbgrader_config.py", REPO / "README.md",
+])
+def test_course_files_cannot_be_read_by_any_path(path):
+    relative = os.path.relpath(path, "/tmp/work")
+    seen = probe(f"import os\n"
+                 f"def probe():\n"
+                 f"    out = []\n"
+                 f"    for p in ({str(path)!r}, {relative!r}, '/proc/1/root' + {str(path)!r}):\n"
+                 f"        try:\n"
+                 f"            out.append(open(p).read()[:20])\n"
+                 f"        except OSError as e:\n"
+                 f"            out.append(type(e).__name__)\n"
+                 f"    return out\n")
+    assert path.exists() and not any(path.read_text()[:20] == s for s in seen), seen
+
+
+def test_the_hosts_tmp_and_home_are_not_visible(tmp_path):
+    marker = tmp_path / "other-student.ipynb"
+    marker.write_text("secret")
+    seen = probe(f"import os\n"
+                 f"def probe():\n"
+                 f"    return os.path.exists({str(marker)!r}), sorted(os.listdir('/tmp')), os.path.exists('/root/.bashrc')\n")
+    assert seen == (False, ["home", "work", "worker"], False)
+
+
+def test_nothing_outside_the_scratch_can_be_changed(tmp_path):
+    target = tmp_path / "victim.txt"
+    target.write_text("untouched")
+    os.chmod(tmp_path, 0o777)
+    os.chmod(target, 0o666)
+    inside = REPO / "solutions" / "__init__.py"
+    before = inside.read_text()
+    results = probe(f"import os, sys\n"
+                    f"def probe():\n"
+                    f"    out = []\n"
+                    f"    for p in ({str(target)!r}, {str(inside)!r}, sys.prefix + '/pyvenv.cfg', '/etc/passwd',\n"
+                    f"              '/tmp/work/checks.py'):\n"
+                    f"        try:\n"
+                    f"            with open(p, 'a') as f:\n"
+                    f"                f.write('changed')\n"
+                    f"            out.append('written')\n"
+                    f"        except OSError as e:\n"
+                    f"            out.append(type(e).__name__)\n"
+                    f"    open('/tmp/work/scratch.txt', 'w').write('mine')\n"
+                    f"    return out\n")
+    assert "written" not in results, results
+    assert target.read_text() == "untouched" and inside.read_text() == before
+
+
+def test_it_runs_as_an_unprivileged_user_without_network():
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.5)
+    port = server.getsockname()[1]
+    seen = probe(f"import os, socket\n"
+                 f"def probe():\n"
+                 f"    try:\n"
+                 f"        socket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
+                 f"        reached = True\n"
+                 f"    except OSError:\n"
+                 f"        reached = False\n"
+                 f"    try:\n"
+                 f"        socket.getaddrinfo('pypi.org', 443)\n"
+                 f"        resolved = True\n"
+                 f"    except OSError:\n"
+                 f"        resolved = False\n"
+                 f"    return os.getuid(), reached, resolved\n")
+    with pytest.raises(socket.timeout):
+        server.accept()
+    server.close()
+    uid, reached, resolved = seen
+    assert uid != 0 and not reached and not resolved
+
+
+def test_a_fork_loop_is_bounded_by_the_process_limit():
+    forks = probe("import os, time\n"
+                  "def probe():\n"
+                  "    n = 0\n"
+                  "    try:\n"
+                  "        for _ in range(500):\n"
+                  "            if os.fork() == 0:\n"
+                  "                time.sleep(30)\n"
+                  "                os._exit(0)\n"
+                  "            n += 1\n"
+                  "    except OSError:\n"
+                  "        pass\n"
+                  "    return n\n", processes=20)
+    assert forks < 20
+
+
+def test_memory_and_file_size_are_bounded():
+    result = probe("import numpy as np\n"
+                   "def probe():\n"
+                   "    out = []\n"
+                   "    try:\n"
+                   "        np.ones(10 ** 9)\n"
+                   "        out.append('allocated 8 GB')\n"
+                   "    except MemoryError:\n"
+                   "        out.append('MemoryError')\n"
+                   "    try:\n"
+                   "        with open('/tmp/work/big', 'wb') as f:\n"
+                   "            f.write(b'x' * (3 * 2 ** 20))\n"
+                   "        out.append('wrote 3 MB')\n"
+                   "    except OSError as e:\n"
+                   "        out.append('OSError')\n"
+                   "    return out\n", memory_bytes=2 * 2 ** 30, file_bytes=2 ** 20)
+    assert result == ["MemoryError", "OSError"]
+
+
+def sleeping_processes():
+    found = subprocess.run(["pgrep", "-f", "sleep 4242"], capture_output=True, text=True).stdout.split()
+    return [pid for pid in found if pid != str(os.getpid())]
+
+
+def test_every_process_it_started_is_gone_when_the_program_closes():
+    cells = [("spawn", "import subprocess\n"
+                       "subprocess.Popen(['sleep', '4242'], start_new_session=True)\n"
+                       "subprocess.Popen(['setsid', 'sleep', '4242'])\n")]
+    with run(cells) as program:
+        assert not program.cell_errors
+        time.sleep(0.3)
+        assert sleeping_processes(), "the test's background processes did not start"
+    time.sleep(0.3)
+    assert sleeping_processes() == []
+
+
+def test_a_cell_that_hangs_or_exits_is_skipped_and_the_rest_is_graded():
+    cells = [("first", "def first():\n    return 1\n"),
+             ("loops", "while True:\n    pass\n"),
+             ("swallows", "while True:\n    try:\n        pass\n    except BaseException:\n        pass\n"),
+             ("exits", "import os\nos._exit(0)\n"),
+             ("last", "def last():\n    return first() + 1\n")]
+    started = time.monotonic()
+    with StudentProgram(Sandbox(), cells, HELPERS, cell_seconds=1.0) as program:
+        assert program.call("last", (), {}).value == 2
+        assert set(program.cell_errors) == {"loops", "swallows", "exits"}
+        assert "did not finish within 1 s" in program.cell_errors["loops"]
+        assert "ended the grading process" in program.cell_errors["exits"]
+    assert time.monotonic() - started < 15
+
+
+def test_a_call_that_hangs_is_stopped_from_outside_and_the_worker_restarts():
+    cells = [("f", "def hang():\n"
+                   "    import signal\n"
+                   "    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+                   "    signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                   "    while True:\n"
+                   "        try:\n"
+                   "            pass\n"
+                   "        except BaseException:\n"
+                   "            pass\n"
+                   "def fine():\n"
+                   "    return 'fine'\n")]
+    with run(cells) as program:
+        started = time.monotonic()
+        outcome = program.call("hang", (), {}, seconds=1.0)
+        assert outcome.stop and "did not finish within 1 s" in outcome.error
+        assert time.monotonic() - started < 3
+        assert program.call("fine", (), {}).value == "fine" and program.restarts == 1
+
+
+def test_student_code_reaches_the_graders_functions_only_as_data():
+    seen = []
+
+    def objective(config):
+        seen.append(config)
+        return sum(config.values())
+
+    cells = [("search", "def search(objective, values):\n"
+                        "    return [objective({'x': v}) for v in values]\n")]
+    with run(cells) as program:
+        outcome = program.call("search", (objective, [1.0, 2.5]), {})
+    assert outcome.value == [1.0, 2.5] and seen == [{"x": 1.0}, {"x": 2.5}]
+
+
+def test_a_graders_function_asked_for_too_much_raises_in_the_students_code():
+    def log_uniform(low, high, size):
+        return 10 ** np.random.default_rng(0).uniform(np.log10(low), np.log10(high), size)
+
+    def slow():
+        while True:
+            pass
+
+    cells = [("greedy", "def greedy(log_uniform, slow):\n"
+                        "    out = []\n"
+                        "    for call in (lambda: log_uniform(1e-3, 1.0, 10 ** 10), slow):\n"
+                        "        try:\n"
+                        "            call()\n"
+                        "        except Exception as error:\n"
+                        "            out.append(type(error).__name__)\n"
+                        "    return out\n")]
+    with run(cells) as program:
+        outcome = program.call("greedy", (log_uniform, slow), {}, seconds=30)
+    assert outcome.value == ["MemoryError", "RuntimeError"], outcome
+
+
+def test_an_answer_over_the_size_limit_stops_the_call(monkeypatch):
+    monkeypatch.setattr(grading.remote, "MESSAGE_LIMIT", 2 ** 20)
+    with run([("big", "import numpy as np\ndef big():\n    return np.zeros(10 ** 6)\n")]) as program:
+        outcome = program.call("big", (), {})
+    assert outcome.stop and "not valid data" in outcome.error
+
+
+def test_without_bubblewrap_nothing_runs_unless_the_submissions_are_trusted(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setattr("grading.sandbox.shutil.which", lambda name: None)
+    assert "bubblewrap" in check_available() and "apt-get install bubblewrap" in check_available()
+    with pytest.raises(SandboxUnavailable, match="bubblewrap is not installed"):
+        Sandbox().command(["python", "-c", "pass"])
+    assert Sandbox(trusted=True).command(["python", "-c", "pass"])[0] == "env"
+
+
+def test_the_worker_answers_many_calls_quickly():
+    with run([("step", "def step(w, g, lr):\n    return w - lr * g\n")]) as program:
+        started = time.monotonic()
+        for _ in range(200):
+            outcome = program.call("step", (np.ones(3), np.ones(3), 0.5), {})
+        assert np.array_equal(outcome.value, np.full(3, 0.5))
+        per_call = (time.monotonic() - started) / 200
+    assert per_call < 0.05
+
+
+def test_the_worker_can_be_driven_from_another_thread():
+    result = {}
+
+    def work():
+        with run([("f", "def f():\n    return 41 + 1\n")]) as program:
+            result["value"] = program.call("f", (), {}).value
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(60)
+    assert result == {"value": 42}
