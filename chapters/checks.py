@@ -4,11 +4,15 @@
 value and, when they differ, says *what* is wrong: a missing ``return``, a
 wrong shape or dtype, NaN, or one of the common mistakes the test knows
 about. It prints the relative error on success, like the checks of CS231n.
+``note_if_modified`` prints a note when a function changed its input.
 """
 
 import numpy as np
 
-__all__ = ["rel_error", "check_close", "check_not_modified"]
+__all__ = ["rel_error", "check_close", "note_if_modified"]
+
+IN_PLACE_NOTE = ("This still earns the points, but returning new arrays is safer: whoever called "
+                 "the function may still need the old values (write `w = w - lr * g`, not `w -= lr * g`).")
 
 
 def rel_error(x, y):
@@ -20,33 +24,33 @@ def rel_error(x, y):
     return float(np.max(np.abs(x - y) / np.maximum(np.abs(x) + np.abs(y), 1e-8)))
 
 
-def check_close(actual, expected, *, name, mistakes=None, rtol=1e-7, atol=1e-12):
+def check_close(actual, expected, *, name, mistakes=None, rtol=1e-7, atol=1e-12, exact_dtype=False):
     """Assert that ``actual`` equals ``expected`` up to rounding; explain a difference.
 
     ``expected`` may be an array, a number, or a (nested) tuple, list or dict
     of them. ``mistakes`` maps a description of a likely mistake to the
     output that mistake produces; if ``actual`` matches one, the error names it.
+    A float64 result where float32 is expected is accepted when its values
+    match at float32 precision, unless ``exact_dtype`` (for exercises whose
+    point is the dtype, such as initializing an optimizer's state).
     """
-    problem = _difference(actual, expected, name, rtol, atol)
+    problem = _difference(actual, expected, name, rtol, atol, exact_dtype)
     if problem is None:
         print(f"{name}: OK (relative error {_max_rel_error(actual, expected):.1e})")
         return
     for description, wrong_output in (mistakes or {}).items():
-        if _difference(actual, wrong_output, name, rtol, atol) is None:
+        if _difference(actual, wrong_output, name, rtol, atol, exact_dtype) is None:
             raise AssertionError(f"{name} is wrong. It looks like {description}.")
     raise AssertionError(problem)
 
 
-def check_not_modified(before, after, *, name):
-    """Assert that a function left its input unchanged (``before`` is a copy made earlier)."""
-    if _difference(after, before, name, 0.0, 0.0) is not None:
-        raise AssertionError(
-            f"{name} was changed in place. Return new arrays instead of modifying your "
-            "inputs (for example write `w = w - lr * g`, not `w -= lr * g`)."
-        )
+def note_if_modified(before, after, *, name):
+    """Print a note if a function changed its input (``before`` is a copy made before the call)."""
+    if _difference(after, before, name, 0.0, 0.0, True) is not None:
+        print(f"Note: {name} was changed in place. {IN_PLACE_NOTE}")
 
 
-def _difference(actual, expected, name, rtol, atol):
+def _difference(actual, expected, name, rtol, atol, exact_dtype=False):
     """None if ``actual`` matches ``expected``, else a sentence saying how it differs."""
     if actual is None and expected is not None:
         return f"{name} returned None. Did you forget the `return` statement?"
@@ -60,7 +64,7 @@ def _difference(actual, expected, name, rtol, atol):
         if extra:
             return f"{name} has unexpected key(s) {extra}."
         for key in expected:
-            problem = _difference(actual[key], expected[key], f"{name}[{key!r}]", rtol, atol)
+            problem = _difference(actual[key], expected[key], f"{name}[{key!r}]", rtol, atol, exact_dtype)
             if problem:
                 return problem
         return None
@@ -70,14 +74,14 @@ def _difference(actual, expected, name, rtol, atol):
         if len(actual) != len(expected):
             return f"{name} should have {len(expected)} items, got {len(actual)}."
         for i, (a, e) in enumerate(zip(actual, expected)):
-            problem = _difference(a, e, f"{name}[{i}]", rtol, atol)
+            problem = _difference(a, e, f"{name}[{i}]", rtol, atol, exact_dtype)
             if problem:
                 return problem
         return None
-    return _array_difference(actual, expected, name, rtol, atol)
+    return _array_difference(actual, expected, name, rtol, atol, exact_dtype)
 
 
-def _array_difference(actual, expected, name, rtol, atol):
+def _array_difference(actual, expected, name, rtol, atol, exact_dtype):
     expected = np.asarray(expected)
     try:
         actual_arr = np.asarray(actual)
@@ -89,9 +93,13 @@ def _array_difference(actual, expected, name, rtol, atol):
         return f"{name} has shape {actual_arr.shape}, expected {expected.shape}."
     if np.issubdtype(expected.dtype, np.floating) and isinstance(actual, np.ndarray) \
             and actual_arr.dtype != expected.dtype:
-        return f"{name} has dtype {actual_arr.dtype}, expected {expected.dtype} (keep the input's dtype)."
+        if exact_dtype:
+            return f"{name} has dtype {actual_arr.dtype}, expected {expected.dtype} (use the parameters' dtype)."
+        if not (np.issubdtype(actual_arr.dtype, np.floating) and actual_arr.dtype.itemsize > expected.dtype.itemsize):
+            return (f"{name} has dtype {actual_arr.dtype}, expected {expected.dtype} "
+                    "(a lower precision than the inputs loses digits).")
     if not np.all(np.isfinite(actual_arr)) and np.all(np.isfinite(expected)):
-        return f"{name} contains NaN or inf: {actual_arr}."
+        return f"{name} contains NaN or inf: {np.array2string(actual_arr, threshold=12, precision=4)}."
     if np.allclose(actual_arr, expected, rtol=rtol, atol=atol, equal_nan=True):
         return None
     bad = np.argwhere(~np.isclose(actual_arr, expected, rtol=rtol, atol=atol, equal_nan=True))
@@ -99,8 +107,14 @@ def _array_difference(actual, expected, name, rtol, atol):
     index = f"[{', '.join(map(str, where))}]" if where else ""
     return (
         f"{name} is wrong: relative error {rel_error(actual_arr, expected):.1e}. "
-        f"First difference at {name}{index}: got {actual_arr[where]!r}, expected {expected[where]!r}."
+        f"First difference at {name}{index}: got {_number(actual_arr[where])}, expected {_number(expected[where])}."
     )
+
+
+def _number(x):
+    """A number as a reader writes it (no np.float64(...) wrapping)."""
+    x = np.asarray(x).item()
+    return f"{x:.10g}" if isinstance(x, float) else str(x)
 
 
 def _max_rel_error(actual, expected):

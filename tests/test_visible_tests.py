@@ -1,24 +1,27 @@
-"""The visible tests pass the reference, and catch and name every mistake they list.
+"""The visible tests pass the reference, catch and name every mistake they list, and accept other styles.
 
-Each chapter has a module tests/mistakes_<chapter>.py with the reference
-implementations (REFERENCES) and mistaken variants written independently of
+Each chapter has a module grading/mistakes/chNN.py with the reference
+implementations (REFERENCES), mistaken variants written independently of
 the notebook (MISTAKES: exercise, implementation, the description the
-visible test must print). This proves the visible tests can fail, and that
-their messages say what is wrong.
+visible test must print) and correct variants in another style (ACCEPTED:
+updating the inputs in place; the visible test must pass and print a note).
+This proves the visible tests can fail, that their messages say what is
+wrong, and that they are fair to correct code.
 """
 
 import ast
-import importlib
-from pathlib import Path
+import copy
 
+import numpy as np
 import pytest
 
+from grading.mistakes import MODULES
 from nbtools import cell_by_grade_id, chapter_notebooks, read_chapter, run_visible_test, without_hidden_tests
 from scripts.course_tools import exercises
 
-MODULES = [importlib.import_module(p.stem) for p in sorted(Path(__file__).parent.glob("mistakes_*.py"))]
 REFERENCES = [(m.CHAPTER, name, impl) for m in MODULES for name, impl in m.REFERENCES.items()]
 MISTAKES = [(m.CHAPTER, name, impl, description) for m in MODULES for name, impl, description in m.MISTAKES]
+ACCEPTED = [(m.CHAPTER, name, impl, words) for m in MODULES for name, impl, words in m.ACCEPTED]
 
 
 def test_every_chapter_has_a_mistakes_module_covering_all_its_exercises():
@@ -41,6 +44,49 @@ def test_visible_test_names_the_mistake(chapter, name, implementation, descripti
     with pytest.raises(AssertionError) as failure:
         run_visible_test(chapter, name, implementation)
     assert description in str(failure.value)
+
+
+@pytest.mark.parametrize("chapter, name, implementation, words", ACCEPTED,
+                         ids=[f"{c}-{i.__name__}" for c, _, i, _ in ACCEPTED])
+def test_visible_test_accepts_a_correct_function_that_updates_its_inputs(chapter, name, implementation, words):
+    output = run_visible_test(chapter, name, implementation)
+    assert f"Note: {words}" in output and "still earns the points" in output, output
+    assert all(": OK (relative error" in line or line.startswith("Note:") for line in output.strip().splitlines())
+
+
+def trashing_its_inputs(function):
+    """``function``, but after computing its result it overwrites every float array it was given.
+
+    A correct function that updates its inputs in place is fair game; a
+    visible test that uses an input again after a call would fail it.
+    """
+    def trash(value):
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.flags.writeable:
+            value[...] = 1e9 + 1
+        elif isinstance(value, dict):
+            for item in value.values():
+                trash(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                trash(item)
+
+    def trashing(*args, **kwargs):
+        result = function(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        trash((args, kwargs))
+        return result
+
+    trashing.__name__ = function.__name__
+    return trashing
+
+
+@pytest.mark.parametrize("chapter, name, implementation", REFERENCES, ids=[f"{c}-{n}" for c, n, _ in REFERENCES])
+def test_visible_test_never_uses_an_input_again_after_a_call(chapter, name, implementation):
+    output = run_visible_test(chapter, name, trashing_its_inputs(implementation))
+    assert all(": OK (relative error" in line or line.startswith("Note:") for line in output.strip().splitlines())
+
+
+def test_some_accepted_variants_exist():
+    assert len(ACCEPTED) >= 5  # the in-place styles of the update rules and dict functions
 
 
 def listed_mistakes(chapter, name):

@@ -3,14 +3,16 @@
 One module per chapter (``ch01.py``, ...) defines ``EXERCISES``, a list of
 ``Exercise``; this package collects them all into one dict by name.
 
-Each generator yields ``(args, kwargs)`` pairs drawn from a fixed-seed RNG,
-so a notebook is graded on the same inputs every time. Cases vary shapes,
-dtypes and hyperparameters, and pass hyperparameters by position and by
-keyword, so that an implementation that only fits the visible tests fails.
+Each generator yields ``(args, kwargs)`` pairs (or ``Case`` objects) drawn
+from a fixed-seed RNG, so a notebook is graded on the same inputs every
+time. Cases vary shapes, dtypes and hyperparameters, and pass
+hyperparameters by position and by keyword, so that an implementation that
+only fits the visible tests fails. The hidden points of an exercise are
+shared out over its cases.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,6 +25,7 @@ class Exercise:
     cases: callable
     dependencies: tuple = ()  # exercises this one may call: graded with the reference versions
     seed: int = 0
+    exact_dtype: bool = False  # the exercise is about the dtype (an optimizer's state): float64 for float32 fails
 
     @property
     def reference(self):
@@ -35,6 +38,23 @@ class Exercise:
         if arrays and arrays[0].dtype == np.float32:
             return 1e-5, 1e-6
         return 1e-9, 1e-12
+
+
+@dataclass
+class Case:
+    """One hidden test case: the arguments, and what the result must be.
+
+    By default the result must match the reference's on the same
+    arguments; a case may instead bring its own ``expected`` value and
+    ``compare(actual, expected)`` (returning None or a sentence), as the
+    finite-difference checks of the backward passes do. ``what`` names the
+    case in feedback when the arguments alone do not say it.
+    """
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    expected: object = None
+    compare: callable = None
+    what: str = ""
 
 
 class Described:

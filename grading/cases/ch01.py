@@ -50,6 +50,9 @@ def numerical_gradient_cases(rng):
             yield (f, w), {}
         else:
             yield (f, w), {"h": log_uniform(rng, 1e-6, 1e-3)}
+    # Integer w: the differences must be taken in floating point.
+    for shape in [(3,), (2, 2)]:
+        yield (_smooth_function(rng, shape), rng.integers(-3, 4, size=shape)), {}
 
 
 EXERCISES = [

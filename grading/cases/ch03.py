@@ -53,7 +53,7 @@ EXERCISES = [
     Exercise("momentum_step", _velocity_step_cases("beta"), seed=31),
     Exercise("heavy_ball_step", _velocity_step_cases("rho"), seed=32),
     Exercise("nesterov_step", _velocity_step_cases("rho"), seed=33),
-    Exercise("initialize_velocity", initialize_velocity_cases, seed=34),
+    Exercise("initialize_velocity", initialize_velocity_cases, seed=34, exact_dtype=True),
     Exercise("update_parameters_with_momentum", update_parameters_with_momentum_cases,
              dependencies=("momentum_step",), seed=35),
 ]

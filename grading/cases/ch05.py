@@ -93,7 +93,7 @@ def update_parameters_with_adam_cases(rng):
 
 EXERCISES = [
     Exercise("adam_step", adam_step_cases, seed=51),
-    Exercise("initialize_adam", initialize_adam_cases, seed=52),
+    Exercise("initialize_adam", initialize_adam_cases, seed=52, exact_dtype=True),
     Exercise("update_parameters_with_adam", update_parameters_with_adam_cases, dependencies=("adam_step",), seed=53),
     Exercise("adamw_step", adamw_step_cases, dependencies=("adam_step",), seed=54),
     Exercise("nadam_step", nadam_step_cases, seed=55),

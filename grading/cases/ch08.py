@@ -1,16 +1,14 @@
 """Hidden-test cases of chapter 8, and the finite-difference check of its backward functions.
 
-Besides ``grade(name)``, the hidden test of each backward exercise calls
-``gradient_check(name)``: the student's backward function must agree with
-central finite differences of the (reference) forward pass, in float64,
-to a relative error below 1e-6.
+The hidden cases of each backward exercise end with finite-difference
+checks: the student's backward function must agree with central finite
+differences of the (reference) forward pass, in float64, to a relative
+error below 1e-6.
 """
-
-import sys
 
 import numpy as np
 
-from . import FLOATS, Exercise, log_uniform, random_array
+from . import FLOATS, Case, Exercise, log_uniform, random_array
 
 GRADIENT_CHECK_TOLERANCE = 1e-6
 
@@ -130,15 +128,6 @@ def batchnorm_inference_cases(rng):
             yield args, {"eps": eps}
 
 
-EXERCISES = [
-    Exercise("leaky_relu", leaky_relu_cases, seed=81),
-    Exercise("leaky_relu_backward", leaky_relu_backward_cases, seed=82),
-    Exercise("dropout_forward", dropout_forward_cases, seed=83),
-    Exercise("dropout_backward", dropout_backward_cases, seed=84),
-    Exercise("batchnorm_forward", batchnorm_forward_cases, seed=85),
-    Exercise("batchnorm_backward", batchnorm_backward_cases, seed=86),
-    Exercise("batchnorm_inference", batchnorm_inference_cases, seed=87),
-]
 
 
 # ------------------------------------------------------------------ finite differences
@@ -164,94 +153,89 @@ def _relative_error(analytic, numeric):
     return 0.0 if scale == 0 else float(np.linalg.norm(analytic - numeric) / scale)
 
 
-def _leaky_relu_backward_problems(rng, call):
+def _gradient_check(name, labels):
+    """compare(actual, numeric) for a backward function whose outputs are named ``labels``."""
+
+    def compare(actual, numeric):
+        if actual is None:
+            return f"{name} returned None. Did you forget the `return` statement?"
+        outputs = (actual,) if len(labels) == 1 else actual
+        if len(labels) > 1 and not (isinstance(actual, (tuple, list)) and len(actual) == len(labels)):
+            return f"{name} should return a tuple ({', '.join(labels)})."
+        for label, analytic, expected in zip(labels, outputs, numeric if len(labels) > 1 else (numeric,)):
+            try:
+                analytic = np.asarray(analytic, dtype=np.float64)
+            except (TypeError, ValueError):
+                return f"{name}: {label} should be an array, got {type(analytic).__name__}."
+            if analytic.shape != expected.shape:
+                return f"{name}: {label} has shape {analytic.shape}, expected {expected.shape}."
+            error = _relative_error(analytic, expected)
+            if not error < GRADIENT_CHECK_TOLERANCE:
+                return (f"{name} fails the gradient check: {label} differs from central finite differences "
+                        f"of the forward pass (relative error {error:.1e}, more than {GRADIENT_CHECK_TOLERANCE:.0e}).")
+        return None
+
+    return compare
+
+
+def _leaky_relu_backward_problems(rng):
     from solutions import leaky_relu
     for alpha in (0.01, 0.3):
         Z = _away_from_zero(rng.standard_normal((3, 5)))
         dA = rng.standard_normal(Z.shape)
-        analytic = call((dA, Z, alpha))
         numeric = _numerical_gradient(lambda z: float(np.sum(leaky_relu(z, alpha) * dA)), Z)
-        yield f"dZ (alpha = {alpha}, Z of shape {Z.shape})", analytic, numeric
+        yield Case((dA, Z, alpha), expected=numeric, compare=_gradient_check("leaky_relu_backward", ["dZ"]),
+                   what=f"the gradient check of dZ (alpha = {alpha}, Z of shape {Z.shape})")
 
 
-def _dropout_backward_problems(rng, call):
+def _dropout_backward_problems(rng):
     from solutions import dropout_forward
     for keep_prob, seed in ((0.5, 1), (0.8, 7)):
         A = rng.standard_normal((4, 6))
         dout = rng.standard_normal(A.shape)
         _, mask = dropout_forward(A, keep_prob, seed)
-        analytic = call((dout, mask, keep_prob))
-        numeric = _numerical_gradient(
-            lambda a: float(np.sum(dropout_forward(a, keep_prob, seed)[0] * dout)), A)
-        yield f"dA (keep_prob = {keep_prob}, A of shape {A.shape})", analytic, numeric
+        numeric = _numerical_gradient(lambda a: float(np.sum(dropout_forward(a, keep_prob, seed)[0] * dout)), A)
+        yield Case((dout, mask, keep_prob), expected=numeric, compare=_gradient_check("dropout_backward", ["dA"]),
+                   what=f"the gradient check of dA (keep_prob = {keep_prob}, A of shape {A.shape})")
 
 
-def _batchnorm_backward_problems(rng, call):
+def _batchnorm_backward_problems(rng):
     from solutions import batchnorm_forward
     for n, m, eps in ((3, 5, 1e-5), (2, 8, 0.1)):
         Z = rng.standard_normal((n, m)) * 2 + 1
         gamma, beta = rng.uniform(0.5, 2.0, (n, 1)), rng.standard_normal((n, 1))
         dout = rng.standard_normal((n, m))
         _, cache = batchnorm_forward(Z, gamma, beta, eps)
-        result = call((dout, cache))
-        if not (isinstance(result, (tuple, list)) and len(result) == 3):
-            raise _grading_error("batchnorm_backward should return a tuple (dZ, dgamma, dbeta).")
-        loss = lambda z, g, b: float(np.sum(batchnorm_forward(z, g, b, eps)[0] * dout))
+
+        def loss(z, g, b):
+            return float(np.sum(batchnorm_forward(z, g, b, eps)[0] * dout))
+
         numeric = (_numerical_gradient(lambda z: loss(z, gamma, beta), Z),
                    _numerical_gradient(lambda g: loss(Z, g, beta), gamma),
                    _numerical_gradient(lambda b: loss(Z, gamma, b), beta))
-        for label, analytic, num in zip(("dZ", "dgamma", "dbeta"), result, numeric):
-            yield f"{label} (Z of shape {Z.shape}, eps = {eps})", analytic, num
+        yield Case((dout, cache), expected=numeric,
+                   compare=_gradient_check("batchnorm_backward", ["dZ", "dgamma", "dbeta"]),
+                   what=f"the gradient check of dZ, dgamma, dbeta (Z of shape {Z.shape}, eps = {eps})")
 
 
-_GRADIENT_CHECKS = {
-    "leaky_relu_backward": _leaky_relu_backward_problems,
-    "dropout_backward": _dropout_backward_problems,
-    "batchnorm_backward": _batchnorm_backward_problems,
-}
+def _with_gradient_checks(cases, problems):
+    """The reference-comparison cases, then the finite-difference checks."""
+
+    def all_cases(rng):
+        yield from cases(rng)
+        yield from problems(np.random.default_rng(808))
+
+    return all_cases
 
 
-def _grading_error(message):
-    from grading.harness import GradingError
-    return GradingError(message)
-
-
-def gradient_check(name, namespace=None):
-    """Compare the student's backward function ``name`` with central finite differences.
-
-    The forward pass is the reference's, so only the backward function is
-    judged. Raises ``GradingError`` (which shows no code) when the relative
-    error ‖analytic − numeric‖ / (‖analytic‖ + ‖numeric‖) of any gradient
-    exceeds 1e-6; prints the largest relative error otherwise.
-    """
-    from grading import harness
-    from . import EXERCISES as ALL
-
-    namespace = namespace if namespace is not None else sys._getframe(1).f_globals
-    student = harness._find_student_function(name, namespace)
-    exercise = ALL[name]
-
-    def call(args):
-        return harness._call_student(exercise, student, args, {})
-
-    worst = 0.0
-    try:
-        for what, analytic, numeric in _GRADIENT_CHECKS[name](np.random.default_rng(808), call):
-            if analytic is None:
-                raise _grading_error(f"{name} returned None. Did you forget the `return` statement?")
-            analytic = np.asarray(analytic)
-            if analytic.shape != numeric.shape:
-                raise _grading_error(f"{name}: gradient check of {what}: the gradient has shape "
-                                     f"{analytic.shape}, expected {numeric.shape}.")
-            error = _relative_error(analytic, numeric)
-            if not error < GRADIENT_CHECK_TOLERANCE:
-                raise _grading_error(
-                    f"{name} fails the gradient check: {what} differs from central finite differences "
-                    f"of the forward pass (relative error {error:.1e}, more than {GRADIENT_CHECK_TOLERANCE:.0e}).")
-            worst = max(worst, error)
-    except harness.GradingError:
-        raise
-    except Exception as error:  # a bug in the checker must not show its code either
-        raise _grading_error(f"The gradient check itself failed on {name} ({type(error).__name__}: {error}). "
-                             "Please tell your instructor.") from None
-    print(f"{name}: gradient check against finite differences OK (relative error {worst:.1e}).")
+EXERCISES = [
+    Exercise("leaky_relu", leaky_relu_cases, seed=81),
+    Exercise("leaky_relu_backward", _with_gradient_checks(leaky_relu_backward_cases, _leaky_relu_backward_problems),
+             seed=82),
+    Exercise("dropout_forward", dropout_forward_cases, seed=83),
+    Exercise("dropout_backward", _with_gradient_checks(dropout_backward_cases, _dropout_backward_problems), seed=84),
+    Exercise("batchnorm_forward", batchnorm_forward_cases, seed=85),
+    Exercise("batchnorm_backward", _with_gradient_checks(batchnorm_backward_cases, _batchnorm_backward_problems),
+             seed=86),
+    Exercise("batchnorm_inference", batchnorm_inference_cases, seed=87),
+]

@@ -1,6 +1,6 @@
 """Hidden-test cases of chapter 10: hyperparameter search.
 
-Every search takes a fresh ``np.random.default_rng(seed)``; the harness
+Every search takes a fresh ``np.random.default_rng(seed)``; the grader
 deep-copies it, so the student's function and the reference start from the
 same state and must consume it in the documented order. The objectives are
 deterministic functions of the configuration (bowls in log10 units for

@@ -1,8 +1,12 @@
 """Mistaken variants of this chapter's exercises, each written independently of the notebook.
 
-tests/test_visible_tests.py runs the notebook's visible test cells with the
-reference (which must pass) and with every variant below (which must fail
-with a message naming the mistake).
+MISTAKES are (exercise, implementation, description): the visible test must
+fail with a message naming the mistake, and the hidden tests name it too
+when a student's output matches the variant's. ACCEPTED are correct
+solutions written in another style (updating the inputs in place, say):
+the visible test must pass and print the note whose words are given, and
+the hidden tests give full points (tests/test_visible_tests.py,
+tests/test_judge.py).
 """
 
 import numpy as np
@@ -134,7 +138,6 @@ MISTAKES = [
     ("gd_step", gd_step_no_lr, "the learning rate was not applied (w - g)"),
     ("gd_step", gd_step_returns_step,
      "the step -lr * g was returned instead of the new parameters w - lr * g"),
-    ("gd_step", gd_step_in_place, "w was changed in place"),
     ("run_gradient_descent", run_gd_missing_start,
      "the trajectory is missing the starting point w0 (it has num_steps rows, not num_steps + 1)"),
     ("run_gradient_descent", run_gd_same_object,
@@ -154,4 +157,8 @@ MISTAKES = [
      "the perturbation h was rounded away because w is an integer array (convert w to float64 first)"),
     ("numerical_gradient", numgrad_integer_copy,
      "w + h and w - h were truncated to integers because w is an integer array (convert w to float64 first)"),
+]
+
+ACCEPTED = [
+    ("gd_step", gd_step_in_place, "w was changed in place"),
 ]

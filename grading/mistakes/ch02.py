@@ -1,8 +1,12 @@
 """Mistaken variants of this chapter's exercises, each written independently of the notebook.
 
-tests/test_visible_tests.py runs the notebook's visible test cells with the
-reference (which must pass) and with every variant below (which must fail
-with a message naming the mistake).
+MISTAKES are (exercise, implementation, description): the visible test must
+fail with a message naming the mistake, and the hidden tests name it too
+when a student's output matches the variant's. ACCEPTED are correct
+solutions written in another style (updating the inputs in place, say):
+the visible test must pass and print the note whose words are given, and
+the hidden tests give full points (tests/test_visible_tests.py,
+tests/test_judge.py).
 
 ``run_visible_test`` executes only the setup cell before the test cell, so
 the names ``random_mini_batches`` and ``update_parameters_with_gd`` are not
@@ -157,7 +161,6 @@ MISTAKES = [
     ("update_parameters_with_gd", gd_b_with_dW, "b was updated with dW instead of db"),
     ("update_parameters_with_gd", gd_no_learning_rate,
      "the learning rate was left out (W - dW instead of W - learning_rate * dW)"),
-    ("update_parameters_with_gd", gd_in_place, "parameters was changed in place"),
     ("random_mini_batches", batches_y_unshuffled, "Y was not shuffled with X (each label must stay with its example)"),
     ("random_mini_batches", batches_two_permutations,
      "Y was shuffled with a second, different permutation (use one permutation for both)"),
@@ -173,4 +176,8 @@ MISTAKES = [
     ("train_with_mini_batches", train_same_object,
      "path holds the same dict object repeatedly (append the new dict after each update, "
      "and do not change the parameters in place)"),
+]
+
+ACCEPTED = [
+    ("update_parameters_with_gd", gd_in_place, "parameters was changed in place"),
 ]

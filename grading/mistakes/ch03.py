@@ -1,8 +1,12 @@
 """Mistaken variants of this chapter's exercises, each written independently of the notebook.
 
-tests/test_visible_tests.py runs the notebook's visible test cells with the
-reference (which must pass) and with every variant below (which must fail
-with a message naming the mistake).
+MISTAKES are (exercise, implementation, description): the visible test must
+fail with a message naming the mistake, and the hidden tests name it too
+when a student's output matches the variant's. ACCEPTED are correct
+solutions written in another style (updating the inputs in place, say):
+the visible test must pass and print the note whose words are given, and
+the hidden tests give full points (tests/test_visible_tests.py,
+tests/test_judge.py).
 """
 
 import numpy as np
@@ -173,7 +177,6 @@ MISTAKES = [
     ("momentum_step", momentum_swapped, "beta and (1 - beta) were swapped (v = (1 - beta) * v + beta * g)"),
     ("momentum_step", momentum_only_w,
      "only w was returned (return the pair (w_new, v_new): the velocity is needed at the next step)"),
-    ("momentum_step", momentum_in_place, "was changed in place"),
     ("heavy_ball_step", heavy_ball_averaged,
      "the gradient was scaled by (1 - rho), which is the moving-average form (3.1); here v = rho * v + g"),
     ("heavy_ball_step", heavy_ball_old_velocity,
@@ -208,5 +211,9 @@ MISTAKES = [
     ("update_parameters_with_momentum", dict_swapped,
      "beta and (1 - beta) were swapped (v = (1 - beta) * v + beta * dW)"),
     ("update_parameters_with_momentum", dict_b_with_dW, "the velocity of b was updated with dW instead of db"),
+]
+
+ACCEPTED = [
+    ("momentum_step", momentum_in_place, "w was changed in place"),
     ("update_parameters_with_momentum", dict_in_place, "parameters was changed in place"),
 ]

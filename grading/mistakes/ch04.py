@@ -1,8 +1,12 @@
 """Mistaken variants of this chapter's exercises, each written independently of the notebook.
 
-tests/test_visible_tests.py runs the notebook's visible test cells with the
-reference (which must pass) and with every variant below (which must fail
-with a message naming the mistake).
+MISTAKES are (exercise, implementation, description): the visible test must
+fail with a message naming the mistake, and the hidden tests name it too
+when a student's output matches the variant's. ACCEPTED are correct
+solutions written in another style (updating the inputs in place, say):
+the visible test must pass and print the note whose words are given, and
+the hidden tests give full points (tests/test_visible_tests.py,
+tests/test_judge.py).
 
 ``run_visible_test`` executes only the setup cell before the test cell, so
 ``rmsprop_step`` is not defined in that namespace. That does not matter for
@@ -145,7 +149,6 @@ MISTAKES = [
      "the step used the old G (update G first, then divide by the root of the new G)"),
     ("adagrad_step", adagrad_eps_inside,
      "eps was put inside the square root (sqrt(G_new + eps) instead of sqrt(G_new) + eps)"),
-    ("adagrad_step", adagrad_in_place, "w was changed in place"),
     ("rmsprop_step", rmsprop_no_one_minus_beta, "(1 - beta) was forgotten (s_new = beta * s + g**2)"),
     ("rmsprop_step", rmsprop_swapped,
      "beta and (1 - beta) were swapped (s_new = (1 - beta) * s + beta * g**2)"),
@@ -156,11 +159,15 @@ MISTAKES = [
      "s was not averaged: only the current g**2 was used (s_new = g**2), which is sign descent"),
     ("rmsprop_step", rmsprop_eps_inside,
      "eps was put inside the square root (sqrt(s_new + eps) instead of sqrt(s_new) + eps)"),
-    ("rmsprop_step", rmsprop_in_place, "s was changed in place"),
     ("update_parameters_with_rmsprop", dict_b_with_dW, "b was updated with dW instead of db"),
     ("update_parameters_with_rmsprop", dict_first_layer_only,
      "only the first layer was updated (loop over l = 1, ..., L, with L = len(parameters) // 2)"),
     ("update_parameters_with_rmsprop", dict_returns_old_s,
      "the old s was returned (return the new averages together with the new parameters)"),
+]
+
+ACCEPTED = [
+    ("adagrad_step", adagrad_in_place, "w was changed in place"),
+    ("rmsprop_step", rmsprop_in_place, "s was changed in place"),
     ("update_parameters_with_rmsprop", dict_in_place, "parameters was changed in place"),
 ]

@@ -1,8 +1,12 @@
 """Mistaken variants of this chapter's exercises, each written independently of the notebook.
 
-tests/test_visible_tests.py runs the notebook's visible test cells with the
-reference (which must pass) and with every variant below (which must fail
-with a message naming the mistake).
+MISTAKES are (exercise, implementation, description): the visible test must
+fail with a message naming the mistake, and the hidden tests name it too
+when a student's output matches the variant's. ACCEPTED are correct
+solutions written in another style (updating the inputs in place, say):
+the visible test must pass and print the note whose words are given, and
+the hidden tests give full points (tests/test_visible_tests.py,
+tests/test_judge.py).
 """
 
 import numpy as np
@@ -241,7 +245,6 @@ MISTAKES = [
      "the bias-corrected moments were returned instead of m and v (return the uncorrected ones)"),
     ("adam_step", adam_no_sqrt, "the square root of v_hat was forgotten"),
     ("adam_step", adam_eps_inside_sqrt, "eps was put inside the square root (write sqrt(v_hat) + eps)"),
-    ("adam_step", adam_in_place, "w was changed in place"),
     ("initialize_adam", init_first_layer_only,
      "the last layer is missing (loop over l = 1, ..., L, with L = len(parameters) // 2)"),
     ("initialize_adam", init_parameter_keys,
@@ -259,7 +262,6 @@ MISTAKES = [
      "the factors (1 - beta1) and (1 - beta2) were forgotten in the averages"),
     ("update_parameters_with_adam", adam_dict_swapped_returns,
      "the corrected and the uncorrected moments were returned in each other's places"),
-    ("update_parameters_with_adam", adam_dict_in_place, "parameters was changed in place"),
     ("adamw_step", adamw_l2_in_gradient,
      "the weight decay was added to the gradient as an L2 penalty (AdamW decays w directly, "
      "and the moments see g alone)"),
@@ -276,4 +278,9 @@ MISTAKES = [
      "mu_t and mu_{t+1} were swapped (the gradient term uses mu_t, the momentum term mu_{t+1})"),
     ("nadam_step", nadam_power_misplaced,
      "the schedule was computed as 0.96 ** t * psi instead of 0.96 ** (t * psi)"),
+]
+
+ACCEPTED = [
+    ("adam_step", adam_in_place, "w was changed in place"),
+    ("update_parameters_with_adam", adam_dict_in_place, "parameters was changed in place"),
 ]

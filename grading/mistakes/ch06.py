@@ -1,8 +1,12 @@
 """Mistaken variants of this chapter's exercises, each written independently of the notebook.
 
-tests/test_visible_tests.py runs the notebook's visible test cells with the
-reference (which must pass) and with every variant below (which must fail
-with a message naming the mistake).
+MISTAKES are (exercise, implementation, description): the visible test must
+fail with a message naming the mistake, and the hidden tests name it too
+when a student's output matches the variant's. ACCEPTED are correct
+solutions written in another style (updating the inputs in place, say):
+the visible test must pass and print the note whose words are given, and
+the hidden tests give full points (tests/test_visible_tests.py,
+tests/test_judge.py).
 """
 
 import math
@@ -156,4 +160,7 @@ MISTAKES = [
      "the cosine runs over total_steps instead of the total_steps - warmup_steps steps left after the warm-up"),
     ("warmup_cosine", warmup_min_ignored,
      "min_learning_rate was not passed on to the cosine (the rate must decay to min_learning_rate)"),
+]
+
+ACCEPTED = [
 ]

@@ -1,8 +1,12 @@
 """Mistaken variants of chapter 7's exercises, each written independently of the notebook.
 
-tests/test_visible_tests.py runs the notebook's visible test cells with the
-reference (which must pass) and with every variant below (which must fail
-with a message naming the mistake).
+MISTAKES are (exercise, implementation, description): the visible test must
+fail with a message naming the mistake, and the hidden tests name it too
+when a student's output matches the variant's. ACCEPTED are correct
+solutions written in another style (updating the inputs in place, say):
+the visible test must pass and print the note whose words are given, and
+the hidden tests give full points (tests/test_visible_tests.py,
+tests/test_judge.py).
 """
 
 import numpy as np
@@ -149,4 +153,7 @@ MISTAKES = [
     ("early_stopping", stop_best_of_whole_list, 'the best epoch looked past the stop (the minimum of the whole list; epochs after the stop were never trained)'),
     ("early_stopping", stop_compares_previous_epoch, "each loss was compared with the previous epoch's instead of the best so far (2.6 < 2.7 is no improvement on 2.5)"),
     ("early_stopping", stop_ties_improve, 'a loss equal to the best was counted as an improvement (use <, not <=)'),
+]
+
+ACCEPTED = [
 ]

@@ -1,8 +1,12 @@
 """Mistaken variants of this chapter's exercises, each written independently of the notebook.
 
-tests/test_visible_tests.py runs the notebook's visible test cells with the
-reference (which must pass) and with every variant below (which must fail
-with a message naming the mistake).
+MISTAKES are (exercise, implementation, description): the visible test must
+fail with a message naming the mistake, and the hidden tests name it too
+when a student's output matches the variant's. ACCEPTED are correct
+solutions written in another style (updating the inputs in place, say):
+the visible test must pass and print the note whose words are given, and
+the hidden tests give full points (tests/test_visible_tests.py,
+tests/test_judge.py).
 """
 
 import numpy as np
@@ -161,4 +165,7 @@ MISTAKES = [
      "the initial scaling gamma = s.y / y.y of the newest pair was left out"),
     ("lbfgs_direction", lbfgs_no_minus,
      "the minus sign was left out (the direction is -H g, a descent direction)"),
+]
+
+ACCEPTED = [
 ]

@@ -1,8 +1,12 @@
 """Mistaken variants of this chapter's exercises, each written independently of the notebook.
 
-tests/test_visible_tests.py runs the notebook's visible test cells with the
-reference (which must pass) and with every variant below (which must fail
-with a message naming the mistake).
+MISTAKES are (exercise, implementation, description): the visible test must
+fail with a message naming the mistake, and the hidden tests name it too
+when a student's output matches the variant's. ACCEPTED are correct
+solutions written in another style (updating the inputs in place, say):
+the visible test must pass and print the note whose words are given, and
+the hidden tests give full points (tests/test_visible_tests.py,
+tests/test_judge.py).
 """
 
 import math
@@ -156,4 +160,7 @@ MISTAKES = [
     ("coarse_to_fine", coarse_to_fine_not_compounded,
      "every round's window was shrink times the original width; round r must be "
      "shrink ** r times as wide"),
+]
+
+ACCEPTED = [
 ]
