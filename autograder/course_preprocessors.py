@@ -1,9 +1,156 @@
-"""nbgrader preprocessors that make grading survive whatever students submit."""
+"""nbgrader preprocessors of the Descent course: submissions are graded outside the student's kernel.
+
+nbgrader's own autograde runs a submitted notebook and scores each test
+cell by what that cell printed in the student's kernel, so the student's
+code could change its own score. Here the kernel run only makes the
+feedback (the student's figures and printouts); the scores come from
+``GradeOutsideKernel``, which runs the student's functions in a separate
+sandboxed worker and judges what they return, as data, in this process.
+
+Sanitizing (nbgrader's ``Autograde.sanitize_preprocessors``)
+    ``SanitizeNotebook``       nbgrader metadata rebuilt from the gradebook (duplicated, pasted or
+                               edited grade cells cannot add points), no student metadata or attachments
+    ``RestoreDeletedTestCells`` deleted test cells put back, without nbgrader's KeyError
+Autograding (``Autograde.autograde_preprocessors``)
+    ``SandboxedExecute``       the notebook in a bubblewrap-sandboxed kernel, hidden tests removed,
+                               output capped in bytes, a deadline for the whole notebook
+    ``GradeOutsideKernel``     every test cell's score and feedback text, from the sandboxed worker
+Feedback (``GenerateFeedback.preprocessors``)
+    ``ShortErrorsInTestCells`` tracebacks of test cells cut to their message
+    ``SafeOutputs``            only plain text and images from the student's outputs; edited Markdown
+                               shown as text (no script of a student's runs in a reader's browser)
+"""
+
+import base64
+import binascii
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader import utils
 from nbgrader.api import Gradebook
-from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
+from traitlets import Bool, Float, Instance, Integer, Unicode
+from traitlets.config import LoggingConfigurable
+
+from grading import judge
+from grading.cases import EXERCISES
+from grading.remote import StudentProgram
+from grading.sandbox import Limits, Sandbox, check_available, make_readable
+
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+KERNEL_WORK_DIR = "/tmp/work"
+
+
+# ------------------------------------------------------------------ the sandbox, as configured
+
+
+class StudentSandbox(LoggingConfigurable):
+    """How student code is confined while a submission is graded (set in nbgrader_config.py).
+
+    Without bubblewrap, grading refuses to start unless ``trusted_submissions``
+    is set: the instructor's statement that no submission is hostile.
+    """
+
+    trusted_submissions = Bool(
+        False, help="Run submissions without a sandbox (only the resource limits apply). "
+                    "Only for submissions you trust: their code can then read and change your files.",
+    ).tag(config=True)
+    memory_bytes = Integer(Limits.memory_bytes, help="Address space of each sandboxed process.").tag(config=True)
+    cpu_seconds = Integer(Limits.cpu_seconds, help="CPU seconds of each sandboxed process.").tag(config=True)
+    processes = Integer(Limits.processes, help="Processes and threads in one sandbox.").tag(config=True)
+    file_bytes = Integer(Limits.file_bytes, help="Largest file a sandboxed process may write.").tag(config=True)
+
+    def sandbox(self):
+        limits = Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
+                        processes=self.processes, file_bytes=self.file_bytes)
+        return Sandbox(limits, trusted=self.trusted_submissions)
+
+    def refusal(self):
+        """None if submissions can be graded here, else the sentence to tell the instructor."""
+        if self.trusted_submissions:
+            return None
+        problem = check_available()
+        if problem is None:
+            return None
+        return (f"Grading refused: student code must run in a sandbox, but {problem} "
+                "If every submission is trusted, pass --StudentSandbox.trusted_submissions=True instead.")
+
+
+def _source_folder(config, assignment):
+    coursedir = CourseDirectory(config=config)
+    return Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
+
+
+def _helper_files(source_folder):
+    """The chapter's helper modules: every file of the source assignment but notebooks."""
+    return sorted(p for p in source_folder.iterdir() if p.is_file() and p.suffix != ".ipynb"
+                  and not p.name.startswith("."))
+
+
+def _without_hidden_tests(source):
+    return judge.without_hidden_tests(source, HIDDEN_BEGIN, HIDDEN_END)
+
+
+# ------------------------------------------------------------------ sanitizing
+
+
+class SanitizeNotebook(NbGraderPreprocessor):
+    """Rebuild every cell's nbgrader metadata from the gradebook; drop what a student could abuse.
+
+    A cell keeps nbgrader metadata only if its grade_id is a cell of this
+    notebook in the gradebook and no earlier cell claimed it; its flags and
+    points are then the gradebook's, whatever the submission says. Pasted
+    copies of test cells, invented grade cells and edited points become
+    plain cells. Notebook metadata other than the kernel's, cell
+    attachments and duplicated cell ids are removed.
+    """
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            source = gradebook.find_notebook(info["notebook"], info["assignment"])
+            grade_points = {c.name: float(c.max_score) for c in source.grade_cells}
+            solution_ids = {c.name for c in source.solution_cells}
+            task_ids = {c.name for c in source.task_cells}
+            source_cells = {c.name: (c.cell_type, c.locked) for c in source.source_cells}
+        nb.metadata = nbformat.NotebookNode({k: v for k, v in nb.metadata.items()
+                                             if k in ("kernelspec", "language_info")})
+        claimed, ids = set(), set()
+        for cell in nb.cells:
+            cell.pop("attachments", None)
+            if cell.get("id") in ids or not isinstance(cell.get("id"), str):
+                cell["id"] = uuid.uuid4().hex[:8]
+            ids.add(cell["id"])
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id") \
+                if isinstance(cell.metadata.get("nbgrader"), dict) else None
+            if grade_id not in source_cells or grade_id in claimed:
+                if "nbgrader" in cell.metadata:
+                    self.log.warning("Cell with grade_id %r is not in the gradebook or repeated: made a plain cell",
+                                     grade_id)
+                cell.metadata.pop("nbgrader", None)
+                continue
+            claimed.add(grade_id)
+            cell_type, locked = source_cells[grade_id]
+            metadata = {"grade_id": grade_id, "grade": grade_id in grade_points,
+                        "solution": grade_id in solution_ids, "locked": bool(locked), "schema_version": 3}
+            if grade_id in grade_points:
+                metadata["points"] = grade_points[grade_id]
+            if grade_id in task_ids:
+                metadata["task"] = True
+            cell.metadata["nbgrader"] = metadata
+            if cell.cell_type != cell_type:  # OverwriteCells converts it back
+                self.log.warning("Cell %s changed type to %s", grade_id, cell.cell_type)
+        return nb, resources
 
 
 class RestoreDeletedTestCells(OverwriteCells):
@@ -41,12 +188,276 @@ class RestoreDeletedTestCells(OverwriteCells):
                 if "nbgrader" in cell.metadata and "grade_id" in cell.metadata.nbgrader}
 
 
+# ------------------------------------------------------------------ the kernel, sandboxed
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel started inside the sandbox, reached over Unix sockets in a folder shared with it."""
+
+    sandbox = Instance(Sandbox, allow_none=True)
+    read_only = Instance(list, ())
+    shared = Unicode("")
+    max_message_bytes = Integer(64 * 2 ** 20)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        # Interrupts travel as messages: a signal would reach bubblewrap, not the kernel.
+        self.kernel_spec.interrupt_mode = "message"
+        command = super().format_kernel_cmd(extra_arguments)
+        return self.sandbox.command(command, read_only=self.read_only, writable=[(self.shared, self.shared)],
+                                    env={"NBGRADER_EXECUTION": "autograde"}, cwd=KERNEL_WORK_DIR)
+
+    def write_connection_file(self, **kwargs):
+        super().write_connection_file(**kwargs)
+        # The file is private to this user; the kernel runs as the sandbox's user.
+        uid, gid = self.sandbox.user()
+        os.chown(self.connection_file, uid, gid)
+
+    def _context_default(self):
+        context = super()._context_default()
+        import zmq
+        context.setsockopt(zmq.MAXMSGSIZE, self.max_message_bytes)  # a flood of output cannot exhaust memory here
+        return context
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's Execute, with the kernel in a sandbox and every cell's output only for feedback.
+
+    The kernel sees the chapter's helper modules and nothing of the course:
+    hidden-test regions are removed from the cells before they are sent to
+    it (and put back afterwards), so no hidden test ever runs or shows in
+    the student's kernel. Scores do not depend on this run
+    (``GradeOutsideKernel`` computes them); it only fills in the outputs
+    the feedback shows. A cell that does not finish in ``timeout`` seconds
+    is interrupted; a kernel that ignores the interrupt, dies, or exceeds
+    ``notebook_deadline`` is stopped, and the cells after it are marked as
+    not run.
+    """
+
+    notebook_deadline = Float(90.0, help="Seconds for the whole notebook; later cells are not run.").tag(config=True)
+    output_bytes_per_cell = Integer(1 * 2 ** 20, help="Bytes of output kept per cell.").tag(config=True)
+    output_bytes = Integer(8 * 2 ** 20, help="Bytes of output kept per notebook.").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        student_sandbox = StudentSandbox(config=self.config)
+        self._sandbox = student_sandbox.sandbox()
+        self._stopped = None
+        self._deadline = time.monotonic() + self.notebook_deadline
+        self._bytes_total = 0
+        self._bytes = {}
+        scratch = Path(tempfile.mkdtemp(prefix="descent-kernel-"))
+        originals = {}
+        try:
+            self._prepare_scratch(scratch, resources)
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type == "code" and utils.is_grade(cell):
+                    originals[index] = cell.source
+                    cell.source = _without_hidden_tests(cell.source)
+            started = time.monotonic()
+            try:
+                result = super().preprocess(nb, resources, km)
+                self.log.info("Ran the notebook in a sandboxed kernel in %.1f s", time.monotonic() - started)
+                return result
+            except (DeadKernelError, CellTimeoutError, RuntimeError) as error:
+                self.log.warning("The student's kernel stopped: %s", error)
+                self._mark_rest(nb, self._stopped or "the kernel stopped")
+                return nb, resources
+        finally:
+            for index, source in originals.items():
+                nb.cells[index].source = source
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _prepare_scratch(self, scratch, resources):
+        assignment = resources["nbgrader"]["assignment"]
+        helpers = scratch / "helpers"
+        helpers.mkdir()
+        for path in _helper_files(_source_folder(self.config, assignment)):
+            shutil.copy(path, helpers / path.name)
+        shared = scratch / "ipc"
+        shared.mkdir()
+        make_readable(scratch)
+        uid, gid = self._sandbox.user()
+        shutil.chown(shared, uid, gid)
+        self._read_only = [(str(p), f"{KERNEL_WORK_DIR}/{p.name}") for p in sorted(helpers.iterdir())]
+        self._shared = str(shared)
+
+    def create_kernel_manager(self):
+        if not self._sandbox.confined:
+            return super().create_kernel_manager()
+        self.km = SandboxedKernelManager(
+            kernel_name=self.kernel_name or "python3", config=self.config, transport="ipc",
+            connection_file=f"{self._shared}/kernel.json", sandbox=self._sandbox,
+            read_only=self._read_only, shared=self._shared)
+        return self.km
+
+    async def async_start_new_kernel(self, **kwargs):
+        if not self._sandbox.confined:  # trusted: start in a copy of the helpers, not the course
+            kwargs["cwd"] = str(Path(self._shared).parent / "helpers")
+        return await super().async_start_new_kernel(**kwargs)
+
+    def _get_timeout(self, cell):
+        remaining = max(1.0, self._deadline - time.monotonic())
+        timeout = super()._get_timeout(cell)
+        return remaining if timeout is None else min(timeout, remaining)
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        if cell.cell_type != "code":
+            return cell
+        if self._stopped is None and time.monotonic() > self._deadline:
+            self._stopped = f"the notebook took more than {self.notebook_deadline:g} s"
+        if self._stopped:
+            cell.outputs = [_note(f"Not run: {self._stopped}.")]
+            return cell
+        try:
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        except CellTimeoutError:
+            self._stopped = "an earlier cell did not stop when it was interrupted"
+        except DeadKernelError:
+            self._stopped = "the kernel stopped in an earlier cell (did the code call exit, or use too much memory?)"
+        cell.outputs.append(_note(f"This cell did not finish: {self._stopped.replace('an earlier cell', 'it')}."))
+        await self._async_stop_kernel()
+        return cell
+
+    async def _async_stop_kernel(self):
+        with contextlib.suppress(Exception):
+            await self.km._async_shutdown_kernel(now=True)
+
+    def output(self, outs, msg, display_id, cell_index):
+        size = _output_size(msg)
+        used = self._bytes.get(cell_index, 0)
+        if used + size > self.output_bytes_per_cell or self._bytes_total + size > self.output_bytes:
+            if used >= 0:
+                outs.append(_note(f"[output cut: a cell may show {self.output_bytes_per_cell // 1024} KB, "
+                                  f"a notebook {self.output_bytes // 2 ** 20} MB]"))
+                self._bytes[cell_index] = -1  # one notice per cell
+            return None
+        self._bytes[cell_index] = used + size
+        self._bytes_total += size
+        return super().output(outs, msg, display_id, cell_index)
+
+    def _mark_rest(self, nb, reason):
+        for cell in nb.cells:
+            if cell.cell_type == "code" and not cell.get("outputs") and cell.source.strip():
+                cell.outputs = [_note(f"Not run: {reason}.")]
+
+
+def _output_size(msg):
+    content = msg.get("content", {})
+    if msg.get("msg_type") == "stream":
+        return len(content.get("text", ""))
+    data = content.get("data", {})
+    return sum(len(str(v)) for v in data.values()) + len(str(content.get("traceback", "")))
+
+
+def _note(text):
+    return nbformat.v4.new_output("stream", name="stdout", text=text + "\n")
+
+
+# ------------------------------------------------------------------ the scores
+
+
+class GradeOutsideKernel(NbGraderPreprocessor):
+    """Score every test cell from the student's functions, run in a sandboxed worker.
+
+    The worker gets the student's code cells as text: the setup cell, the
+    solution cells, the carried-over cell, and any cell the student added
+    or changed (a helper function of their own); the chapter's own demo
+    cells are left out (the kernel run shows them). Then, for each
+    exercise, the visible test (the instructor's copy) runs here with the
+    student's function called in the worker, and the hidden cases are
+    judged (grading/judge.py). Each test cell's outputs become the verdict
+    and its score, which nbgrader's SaveAutoGrades records: nothing the
+    kernel printed counts.
+    """
+
+    seconds_per_call = Float(judge.SECONDS_PER_CALL, help="Wall-clock seconds for one call of a student's "
+                                                         "function.").tag(config=True)
+    seconds_per_cell = Float(10.0, help="Wall-clock seconds for the worker to run one of the student's cells; "
+                                        "a slower cell is skipped.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        source_folder = _source_folder(self.config, info["assignment"])
+        with Gradebook(info["db_url"]) as gradebook:
+            notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
+            sources = {c.name: c.source for c in notebook.source_cells}
+            points = {c.name: float(c.max_score) for c in notebook.grade_cells}
+        source_nb = nbformat.read(source_folder / f"{info['notebook']}.ipynb", as_version=4)
+        exercises = [gid[len("test_"):] for gid in points if gid.startswith("test_")
+                     and gid[len("test_"):] in EXERCISES]
+        started = time.monotonic()
+        sandbox = StudentSandbox(config=self.config).sandbox()
+        cells = _worker_cells(nb, source_nb, sources)
+        helpers = _helper_files(source_folder)
+        setup = judge.setup_namespace(sources.get("setup", ""), source_folder)
+        with StudentProgram(sandbox, cells, helpers, env={"NBGRADER_EXECUTION": "autograde"},
+                            cell_seconds=self.seconds_per_cell) as program:
+            calls = {name: self._caller(program, name) for name in exercises}
+            for cell in nb.cells:
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+                if cell.cell_type != "code" or grade_id not in points or utils.is_solution(cell):
+                    continue
+                verdict = self._judge(grade_id, points[grade_id], sources, setup, calls)
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=verdict.text + "\n"),
+                                nbformat.v4.new_output("execute_result", data={"text/plain": repr(verdict.score)},
+                                                       execution_count=cell.get("execution_count"))]
+        self.log.info("Graded %d exercises outside the kernel in %.1f s (worker restarts: %d)",
+                      len(exercises), time.monotonic() - started, program.restarts)
+        return nb, resources
+
+    def _caller(self, program, name):
+        inject = judge.reference_functions(EXERCISES[name].dependencies)
+
+        def call(args, kwargs):
+            return program.call(name, args, kwargs, inject=inject, seconds=self.seconds_per_call)
+        return call
+
+    def _judge(self, grade_id, points, sources, setup, calls):
+        kind, _, name = grade_id.partition("_")
+        if name not in calls:
+            self.log.warning("Test cell %s belongs to no exercise of the grader: scored 0", grade_id)
+            return judge.Verdict(0.0, points, f"{grade_id}: this test cell is not graded by the course's grader.")
+        if kind == "test":
+            return judge.judge_visible(name, sources[grade_id], setup, calls, points)
+        return judge.judge_hidden(EXERCISES[name], calls[name], points)
+
+
+def _worker_cells(nb, source_nb, sources):
+    """(label, source) of the cells that define the student's functions, in notebook order.
+
+    Locked cells (the setup cell) come from the gradebook; demo cells that
+    are as the chapter ships them are left out.
+    """
+    demos = {_normalized(c.source) for c in source_nb.cells
+             if c.cell_type == "code" and not c.metadata.get("nbgrader")}
+    cells = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        if meta.get("grade"):
+            continue
+        if meta.get("locked"):
+            cells.append((grade_id, sources.get(grade_id, "")))
+        elif meta.get("solution"):
+            cells.append((grade_id, cell.source))
+        elif _normalized(cell.source) not in demos:
+            cells.append((f"{index + 1} (a cell you added or changed)", cell.source))
+    return cells
+
+
+def _normalized(source):
+    return "\n".join(line.rstrip() for line in source.strip().splitlines())
+
+
+# ------------------------------------------------------------------ feedback
+
+
 class ShortErrorsInTestCells(NbGraderPreprocessor):
     """Replace the traceback of a failed test cell by its error message.
 
     IPython prints the lines around the failing one, which can include
-    hidden-test lines restored at grading time; feedback shows only
-    ``ErrorName: message`` (the messages of the checks say what is wrong).
+    hidden-test lines; feedback shows only ``ErrorName: message``.
     """
 
     def preprocess_cell(self, cell, resources, index):
@@ -55,3 +466,68 @@ class ShortErrorsInTestCells(NbGraderPreprocessor):
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
         return cell, resources
+
+
+SAFE_IMAGE_TYPES = ("image/png", "image/jpeg")
+_BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
+
+
+class SafeOutputs(NbGraderPreprocessor):
+    """Feedback pages show a student's outputs as text and images only.
+
+    Outputs keep text/plain and PNG/JPEG images (checked to be base64);
+    HTML, JavaScript, SVG, Markdown and LaTeX outputs are dropped for their
+    plain-text form. A Markdown cell that is not exactly as the chapter
+    ships it is shown as plain text, so neither HTML nor math macros of a
+    student's run in the reader's browser. Image metadata is dropped.
+    """
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        try:
+            source_nb = nbformat.read(_source_folder(self.config, info["assignment"]) / f"{info['notebook']}.ipynb",
+                                      as_version=4)
+            self._markdown = {_normalized(c.source) for c in source_nb.cells if c.cell_type == "markdown"}
+        except (OSError, ValueError):
+            self._markdown = set()
+        nb.metadata = nbformat.NotebookNode({k: v for k, v in nb.metadata.items()
+                                             if k in ("kernelspec", "language_info")})
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        cell.pop("attachments", None)
+        if cell.cell_type == "markdown" and _normalized(cell.source) not in self._markdown:
+            cell.source = "```text\n" + cell.source.replace("```", "` ` `") + "\n```"
+        elif cell.cell_type == "raw":
+            cell.cell_type = "markdown"
+            cell.pop("outputs", None)
+            cell.source = "```text\n" + cell.source.replace("```", "` ` `") + "\n```"
+        elif cell.cell_type == "code":
+            cell.outputs = [o for o in (_safe_output(output) for output in cell.get("outputs", [])) if o]
+        return cell, resources
+
+
+def _safe_output(output):
+    if output.output_type in ("stream", "error"):
+        return output
+    data = output.get("data", {})
+    kept = {}
+    for mime in SAFE_IMAGE_TYPES:
+        value = data.get(mime)
+        if isinstance(value, str) and _BASE64.match(value) and _decodes(value):
+            kept[mime] = value
+    if isinstance(data.get("text/plain"), (str, list)):
+        kept["text/plain"] = data["text/plain"]
+    if not kept:
+        return None
+    output["data"] = nbformat.NotebookNode(kept)
+    output["metadata"] = nbformat.NotebookNode({})
+    return output
+
+
+def _decodes(value):
+    try:
+        base64.b64decode(value, validate=False)
+        return True
+    except (binascii.Error, ValueError):
+        return False

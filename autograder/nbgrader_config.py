@@ -3,32 +3,46 @@
 Run every nbgrader command from autograder/. The source assignments in
 source/ are symlinks to the chapter notebooks and helper modules, so the
 chapters stay the one copy of every exercise.
+
+Grading happens outside the student's kernel: the notebook runs in a
+sandboxed kernel for its feedback only, and every test cell's score comes
+from the course's grader, which calls the student's functions in a
+sandboxed worker and judges what they return (course_preprocessors.py,
+grading/). The settings below are the ones an instructor may want to
+change; the instructor guide explains them.
 """
 
-import os
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(HERE))
+# The grader (grading/, solutions/) and this folder's plugins are imported by nbgrader itself;
+# student code never sees them.
+for folder in (REPO, HERE):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
-    CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds, GetGrades, OverwriteKernelspec,
+    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput, GetGrades, IgnorePattern, LimitOutput,
+    OverwriteKernelspec, SaveAutoGrades,
 )
 
-from course_preprocessors import RestoreDeletedTestCells, ShortErrorsInTestCells  # noqa: E402
+import course_converters  # noqa: E402
+from course_preprocessors import (  # noqa: E402
+    GradeOutsideKernel, RestoreDeletedTestCells, SafeOutputs, SandboxedExecute, SanitizeNotebook,
+    ShortErrorsInTestCells,
+)
 
 c = get_config()  # noqa: F821  (provided by traitlets when it loads this file)
 
 c.CourseDirectory.course_id = "descent"
 c.CourseDirectory.root = str(HERE)
 
-# Hidden tests import the reference package `solutions` and the harness
-# `grading` from the repository; kernels inherit this environment.
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    [str(REPO)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
+# `nbgrader autograde` copies no file of a submission folder but reads the notebook safely,
+# and refuses to run without a sandbox (course_converters.py).
+course_converters.install()
 
 # What students see in place of a solution region.
 c.ClearSolutions.code_stub = {
@@ -37,9 +51,15 @@ c.ClearSolutions.code_stub = {
               "# ========== END OF YOUR CODE =========="
 }
 
-# A cell that runs too long (a loop that never ends) is interrupted and
-# graded as failed; the rest of the notebook still runs. The harness stops
-# a single slow call after 5 s on its own, so this is the backstop.
+# Student code runs in bubblewrap with these limits. Without bubblewrap grading refuses to
+# start, unless every submission is trusted: --StudentSandbox.trusted_submissions=True.
+c.StudentSandbox.trusted_submissions = False
+c.StudentSandbox.memory_bytes = 3 * 2 ** 30
+c.StudentSandbox.cpu_seconds = 120
+c.StudentSandbox.processes = 64
+
+# The kernel run (for feedback only): a cell that runs longer than 15 s is interrupted, the
+# whole notebook has 90 s, and output is capped in bytes.
 c.Execute.timeout = 15
 c.Execute.interrupt_on_timeout = True
 c.Execute.error_on_timeout = {
@@ -47,14 +67,22 @@ c.Execute.error_on_timeout = {
     "evalue": "this cell did not finish within 15 s and was interrupted (a loop that never ends?)",
     "traceback": ["CellTimeoutError: this cell did not finish within 15 s and was interrupted"],
 }
+c.SandboxedExecute.notebook_deadline = 90
+# The grader: one call of a student's function may take 5 s of wall-clock time.
+c.GradeOutsideKernel.seconds_per_call = 5
 
 # Deleted or edited test cells are restored from the gradebook before grading.
 c.OverwriteCells.add_missing_cells = True
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreDeletedTestCells, CheckCellMetadata,
+    ClearOutput, SanitizeNotebook, OverwriteKernelspec, RestoreDeletedTestCells, CheckCellMetadata,
+]
+c.Autograde.autograde_preprocessors = [
+    SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, GradeOutsideKernel,
+    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
 
-# Feedback never shows hidden-test code, nor tracebacks that could quote it.
+# Feedback never shows hidden-test code, nor tracebacks that could quote it, nor anything
+# of a student's output that a browser would run.
 c.GenerateFeedback.preprocessors = [
-    GetGrades, ClearHiddenTests, ShortErrorsInTestCells, CSSHTMLHeaderPreprocessor,
+    GetGrades, ClearHiddenTests, ShortErrorsInTestCells, SafeOutputs, CSSHTMLHeaderPreprocessor,
 ]

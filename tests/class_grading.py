@@ -9,6 +9,7 @@ import csv
 from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
+import numpy as np
 
 from grading.cases import EXERCISES
 from scripts.course_tools import chapters, copy_course, exercises, nbgrader, submission
@@ -17,12 +18,62 @@ POINTS_PER_EXERCISE = 4
 
 
 CORE = ("solved", "untouched", "one_wrong", "never_returns")  # every chapter
-ROBUSTNESS = ("chaos", "syntax_error", "bad_values")  # the harness and config: same for every chapter
+ROBUSTNESS = ("chaos", "syntax_error", "bad_values")  # the grader and config: same for every chapter
 ROBUSTNESS_CHAPTERS = chapters()[:2]
+# Fair judgement on real code: partial credit by case, and correct code in other styles.
+FAIRNESS = {"01_gradient_descent": ("partly_wrong",), "05_adam": ("classic_styles",)}
 
 
 def students(chapter):
-    return CORE + (ROBUSTNESS if chapter in ROBUSTNESS_CHAPTERS else ())
+    return CORE + (ROBUSTNESS if chapter in ROBUSTNESS_CHAPTERS else ()) + FAIRNESS.get(chapter, ())
+
+
+def hidden_cases(name):
+    """The hidden cases of an exercise, as (args, kwargs) (read from the registry, not from the judge)."""
+    exercise = EXERCISES[name]
+    return [(c.args, c.kwargs) if hasattr(c, "args") else c for c in exercise.cases(np.random.default_rng(exercise.seed))]
+
+
+def share(name, passing):
+    """Hidden points (3) shared out over the cases of ``name`` for which ``passing(args)`` holds."""
+    cases = hidden_cases(name)
+    return round(3 * sum(passing(args) for args, _ in cases) / len(cases), 2)
+
+
+# gd_step that is wrong only for arrays with three axes: the visible test (1-D and 2-D) passes.
+PARTLY_WRONG_GD_STEP = ("def gd_step(w, g, lr):\n"
+                        "    return w + lr * g if w.ndim == 3 else w - lr * g\n")
+# The deeplearning.ai assignment's own styles: moments through np.power (float64 for float32
+# inputs under NumPy 2), dicts updated in place and returned, and float64 zeros as Adam's state.
+CLASSIC_ADAM_STEP = ("def adam_step(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+                     "    m = beta1 * m + (1 - beta1) * g\n"
+                     "    v = beta2 * v + (1 - beta2) * np.power(g, 2)\n"
+                     "    m_corrected = m / (1 - np.power(beta1, t))\n"
+                     "    v_corrected = v / (1 - np.power(beta2, t))\n"
+                     "    return w - lr * m_corrected / (np.sqrt(v_corrected) + eps), m, v\n")
+CLASSIC_INITIALIZE_ADAM = ("def initialize_adam(parameters):\n"
+                           "    L = len(parameters) // 2\n"
+                           "    v, s = {}, {}\n"
+                           "    for l in range(1, L + 1):\n"
+                           "        for p in ('W', 'b'):\n"
+                           "            v['d' + p + str(l)] = np.zeros(parameters[p + str(l)].shape)\n"
+                           "            s['d' + p + str(l)] = np.zeros(parameters[p + str(l)].shape)\n"
+                           "    return v, s\n")
+CLASSIC_UPDATE_WITH_ADAM = (
+    "def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,\n"
+    "                                epsilon=1e-8):\n"
+    "    L = len(parameters) // 2\n"
+    "    v_corrected, s_corrected = {}, {}\n"
+    "    for l in range(1, L + 1):\n"
+    "        for p in ('W', 'b'):\n"
+    "            d = 'd' + p + str(l)\n"
+    "            v[d] = beta1 * v[d] + (1 - beta1) * grads[d]\n"
+    "            v_corrected[d] = v[d] / (1 - np.power(beta1, t))\n"
+    "            s[d] = beta2 * s[d] + (1 - beta2) * np.power(grads[d], 2)\n"
+    "            s_corrected[d] = s[d] / (1 - np.power(beta2, t))\n"
+    "            parameters[p + str(l)] = parameters[p + str(l)] - learning_rate * v_corrected[d] / (\n"
+    "                np.sqrt(s_corrected[d]) + epsilon)\n"
+    "    return parameters, v, s, v_corrected, s_corrected\n")
 
 
 def least_used(names, source_nb):
@@ -59,7 +110,7 @@ def class_of_submissions(chapter, release_nb, source_nb):
         "never_returns": (submission(release_nb, source_nb, replace={
             looping: f"def {looping}(*args, **kwargs):\n    while True:\n        pass\n"}),
             full - POINTS_PER_EXERCISE),
-        # Calls the reference package; deletes an exercise's solution cell together
+        # Imports the reference package (not there when graded); deletes an exercise's solution cell together
         # with its visible test (stock nbgrader cannot restore that test: KeyError);
         # edits and deletes the tests of a correct third exercise, which are
         # restored, so it earns its points.
@@ -70,6 +121,16 @@ def class_of_submissions(chapter, release_nb, source_nb):
         # A syntax error in one exercise: that exercise scores zero, the rest is graded.
         "syntax_error": (submission(release_nb, source_nb, replace={last: solved[last] + "\n    return (\n"}),
                          full - POINTS_PER_EXERCISE),
+        # Wrong on the 3-D cases only: the visible point and a share of the hidden ones.
+        "partly_wrong": (submission(release_nb, source_nb, replace={"gd_step": PARTLY_WRONG_GD_STEP}),
+                         full - 3 + share("gd_step", lambda args: args[0].ndim != 3)) if "gd_step" in names else None,
+        # Correct classic code earns full points, except float64 zeros as float32 parameters' state
+        # (initialize_adam is about the dtype): its visible point and its float32 hidden cases.
+        "classic_styles": (submission(release_nb, source_nb, replace={
+            "adam_step": CLASSIC_ADAM_STEP, "initialize_adam": CLASSIC_INITIALIZE_ADAM,
+            "update_parameters_with_adam": CLASSIC_UPDATE_WITH_ADAM}),
+            full - 4 + share("initialize_adam", lambda args: next(iter(args[0].values())).dtype == np.float64))
+        if "adam_step" in names else None,
         # Wrong shape full of NaN in one exercise, an exception in another.
         "bad_values": (submission(release_nb, source_nb, replace={
             second: f"import numpy as np\ndef {second}(*args, **kwargs):\n    return np.full(3, np.nan)\n",

@@ -87,14 +87,23 @@ def feedback_text(graded, student, chapter):
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_feedback_says_what_went_wrong(graded, chapter):
     never = feedback_text(graded, "never_returns", chapter)
-    assert "did not return within" in never or "interrupted" in never
+    assert "did not finish within 5 s" in never
     assert "returned None" in feedback_text(graded, "one_wrong", chapter)
 
 
 @pytest.mark.parametrize("chapter", ROBUSTNESS_CHAPTERS)
 def test_feedback_of_broken_submissions_says_what_went_wrong(graded, chapter):
-    assert "calls the reference package" in feedback_text(graded, "chaos", chapter)
+    assert "No module named 'solutions'" in feedback_text(graded, "chaos", chapter)
     assert "was missing from the submission" in feedback_text(graded, "chaos", chapter)
     assert "SyntaxError" in feedback_text(graded, "syntax_error", chapter)
     bad = feedback_text(graded, "bad_values", chapter)
     assert "NaN" in bad or "shape" in bad
+
+
+def test_feedback_on_correct_code_in_other_styles_explains_the_points(graded):
+    classic = feedback_text(graded, "classic_styles", "05_adam")
+    assert "for float32 inputs adam_step returned float64 values; they match at float32 precision" in classic
+    assert "Note: update_parameters_with_adam changed" in classic and "returning new arrays is safer" in classic
+    assert "has dtype float64, expected float32 (use the parameters' dtype)" in classic
+    partly = feedback_text(graded, "partly_wrong", "01_gradient_descent")
+    assert re.search(r"gd_step is wrong on \d of 20 hidden test cases \(\S+ of 3 points\)", partly)

@@ -1,6 +1,7 @@
 """Every chapter follows the format in CONTRIBUTING.md, so every tool works on it unchanged."""
 
 import ast
+import builtins
 import os
 import re
 
@@ -69,11 +70,44 @@ def test_every_exercise_has_a_solution_a_visible_and_a_hidden_test(path):
         assert ids.index(name) < ids.index(f"test_{name}") < ids.index(f"hidden_{name}")
         assert nbgrader_meta(visible)["points"] == 1 and nbgrader_meta(visible)["locked"]
         assert nbgrader_meta(hidden)["points"] == 3 and nbgrader_meta(hidden)["locked"]
-        assert f'require_own_work("{name}")' in visible.source
-        assert f'grade("{name}")' in hidden.source
-        assert "check_close" in without_hidden_tests(visible.source)
-        if EXERCISES[name].dependencies:
-            assert f"{name} = grade_on_its_own({name})" in visible.source
+        # The visible test is the instructor's code that the grader runs as it is; the hidden
+        # test cell only names the exercise (it runs in an author's notebook, never in a student's).
+        assert "### BEGIN HIDDEN TESTS" not in visible.source
+        assert "check_close" in visible.source
+        assert without_hidden_tests(hidden.source).strip().startswith("# Hidden tests:")
+        assert hidden.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0].strip() == \
+            f'from grading import grade\ngrade("{name}")'
+
+
+def names_used_before_assignment(source):
+    """Names a cell reads that it does not define itself (imports, assignments, defs, loops)."""
+    tree = ast.parse(source)
+    defined = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    defined |= {a.asname or a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+                for a in n.names}
+    defined |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    defined |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments) for a in n.args + n.kwonlyargs}
+    defined |= {n.vararg.arg for n in ast.walk(tree) if isinstance(n, ast.arguments) and n.vararg}
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return used - defined - set(dir(__builtins__)) - set(dir(builtins))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_visible_tests_need_only_the_setup_cell_and_the_exercises(path):
+    # The grader runs each visible test outside the student's kernel, after the setup cell only.
+    nb = nbformat.read(path, as_version=4)
+    setup = next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == "setup")
+    setup_names = set()
+    for node in ast.parse(setup.source).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            setup_names |= {a.asname or a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.Assign):
+            setup_names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    exercise_names = {nbgrader_meta(c)["grade_id"] for c in nb.cells if nbgrader_meta(c).get("solution")}
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade_id", "").startswith("test_"):
+            missing = names_used_before_assignment(cell.source) - setup_names - exercise_names
+            assert not missing, f"{nbgrader_meta(cell)['grade_id']} uses {sorted(missing)}, defined elsewhere"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -1,0 +1,212 @@
+"""Hostile submissions, graded end to end exactly as the instructor guide says: fair scores, nothing else touched.
+
+One course copy, one class (tests/hostile_class.py), the instructor's
+commands from autograder/: generate_assignment, autograde,
+generate_feedback, export. Then, from outside: every score is the points
+of the honestly implemented exercises, no file outside the grader's own
+output changed, the gradebook is intact, no feedback page quotes hidden
+tests or the reference or runs a student's script, no process is left.
+
+The course copy shortens the kernel's time limits (documented settings of
+nbgrader_config.py), so that the hostile cells that wait them out keep the
+test suite fast; the limits themselves are what is being tested.
+"""
+
+import csv
+import hashlib
+import html
+import re
+import sqlite3
+import subprocess
+import time
+from html.parser import HTMLParser
+
+import nbformat
+import pytest
+
+from hostile_class import CHAPTER, MARKER, hostile_class
+from scripts.course_tools import REPO, copy_course, nbgrader
+
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+FASTER = """
+# Shorter limits for the hostile test class (tests/test_hostile.py).
+c.Execute.timeout = 4
+c.SandboxedExecute.notebook_deadline = 40
+c.GradeOutsideKernel.seconds_per_cell = 4
+"""
+OUTPUT = ("autograded", "feedback", "gradebook.db", "grades.csv", "release")
+
+
+def fingerprint(root):
+    """{path: sha256} of every file of the course copy that grading must not change."""
+    prints = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if relative.parts[:2] and relative.parts[0] == "autograder" and len(relative.parts) > 1 \
+                and relative.parts[1] in OUTPUT or "__pycache__" in relative.parts:
+            continue
+        if path.is_symlink():
+            prints[str(relative)] = "link:" + str(path.readlink())
+        elif path.is_fifo():
+            prints[str(relative)] = "fifo"
+        elif path.is_file():
+            prints[str(relative)] = hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size < 2 ** 26 \
+                else f"size:{path.stat().st_size}"
+    return prints
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    autograder = copy_course(root)
+    (autograder / "nbgrader_config.py").write_text((autograder / "nbgrader_config.py").read_text() + FASTER)
+    nbgrader(autograder, "generate_assignment", CHAPTER)
+    release = nbformat.read(autograder / "release" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
+    source = nbformat.read(autograder / "source" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
+    expected = {}
+    for student, (work, score) in hostile_class(release, source, root).items():
+        folder = autograder / "submitted" / student / CHAPTER
+        folder.mkdir(parents=True)
+        work(folder) if callable(work) else nbformat.write(work, folder / f"{CHAPTER}.ipynb")
+        expected[student] = score
+    before = fingerprint(root)
+    started = time.monotonic()
+    run = nbgrader(autograder, "autograde", CHAPTER)
+    seconds = time.monotonic() - started
+    time.sleep(0.5)
+    leftovers = subprocess.run(["pgrep", "-f", MARKER], capture_output=True, text=True).stdout.split()
+    nbgrader(autograder, "generate_feedback", CHAPTER)
+    nbgrader(autograder, "export")
+    with open(autograder / "grades.csv") as f:
+        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(f)}
+    return {"root": root, "autograder": autograder, "expected": expected, "scores": scores, "before": before,
+            "after": fingerprint(root), "log": run.stdout + run.stderr, "seconds": seconds, "leftovers": leftovers}
+
+
+STUDENTS = ["victim", "patches_the_grader", "imports_the_reference", "prints_what_it_finds", "exits",
+            "swallows_interrupts", "vandal", "edits_metadata", "pasted_a_test_cell", "floods_output", "memory_bomb",
+            "background_process", "fork_loop", "injects_script", "in_place", "submits_a_symlink",
+            "submits_garbage", "folder_with_traps"]
+
+
+def test_the_class_is_the_one_listed_here(hostile):
+    assert sorted(hostile["expected"]) == sorted(STUDENTS)
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_each_gets_exactly_the_points_of_its_honest_work(hostile, student):
+    assert hostile["scores"][student] == hostile["expected"][student]
+
+
+def test_no_file_outside_the_graders_output_changed(hostile):
+    before, after = hostile["before"], hostile["after"]
+    assert before.keys() == after.keys()
+    assert [path for path in before if before[path] != after[path]] == []
+
+
+def test_the_gradebook_is_intact_and_complete(hostile):
+    db = sqlite3.connect(hostile["autograder"] / "gradebook.db")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    submitted = {row[0] for row in db.execute(
+        "SELECT student.id FROM submitted_assignment JOIN student ON student.id = submitted_assignment.student_id")}
+    assert submitted == set(STUDENTS)
+    assert db.execute("SELECT max(auto_score) FROM grade").fetchone()[0] <= 3
+
+
+def feedback_page(hostile, student):
+    return (hostile["autograder"] / "feedback" / student / CHAPTER / f"{CHAPTER}.html").read_text()
+
+
+def secret_lines():
+    """Lines of the hidden tests, the cases and the reference that no student can have written."""
+    source = (REPO / "chapters" / f"{CHAPTER}.ipynb").read_text()
+    notebook = nbformat.reads(source, as_version=4)
+    lines = {line.strip() for c in notebook.cells for region in HIDDEN.findall(c.source)
+             for line in region.splitlines() if len(line.strip()) > 8}
+    for path in [REPO / "solutions" / "gradient_descent.py", REPO / "grading" / "cases" / "ch01.py",
+                 REPO / "grading" / "judge.py", REPO / "solutions" / "_validation.py"]:
+        lines |= {line.strip() for line in path.read_text().splitlines() if len(line.strip()) > 30}
+    student_side = (REPO / "chapters" / "checks.py").read_text() + source.replace("\\n", "\n").replace('\\"', '"')
+    return {line for line in lines if line not in student_side}
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_no_feedback_page_quotes_hidden_tests_or_the_reference(hostile, student):
+    if student in ("submits_a_symlink",):
+        pass  # graded as an empty notebook: its page exists too
+    text = html.unescape(re.sub(r"<[^>]+>", "", feedback_page(hostile, student)))
+    leaked = [line for line in secret_lines() if line in text]
+    assert leaked == []
+
+
+def test_the_scanner_would_find_a_leak(hostile):
+    planted = next(iter(sorted(secret_lines())))
+    text = html.unescape(re.sub(r"<[^>]+>", "", feedback_page(hostile, "victim") + planted))
+    assert planted in text
+
+
+def test_no_process_outlives_grading(hostile):
+    assert hostile["leftovers"] == []
+
+
+class Elements(HTMLParser):
+    """The tags, attributes and script bodies of a page, and where its text sits."""
+
+    def __init__(self):
+        super().__init__()
+        self.attributes, self.scripts, self.open, self.loose_text = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.open.append(tag)
+        self.attributes += [(tag, name, value or "") for name, value in attrs]
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag):]
+
+    def handle_data(self, data):
+        if self.open and self.open[-1] == "script":
+            self.scripts.append(data)
+        elif not {"pre", "code", "style", "title"} & set(self.open):
+            self.loose_text.append(data)
+
+
+def elements(page):
+    parser = Elements()
+    parser.feed(page)
+    return parser
+
+
+def test_no_student_script_reaches_a_feedback_page(hostile):
+    page, template = elements(feedback_page(hostile, "injects_script")), elements(feedback_page(hostile, "victim"))
+    assert page.scripts == template.scripts                      # only the feedback template's own scripts
+    assert not [a for a in page.attributes if a[1].startswith("on")]
+    assert not [a for a in page.attributes if "javascript:" in a[2].lower() or "alert" in a[2]]
+    # The student's text (and its math macros) shows only as text, where MathJax does not look.
+    assert not any("alert" in text or "\\href" in text for text in page.loose_text)
+
+
+def test_feedback_pages_stay_small(hostile):
+    for student in STUDENTS:
+        assert len(feedback_page(hostile, student)) < 12 * 2 ** 20, student
+
+
+def test_nothing_from_a_submission_folder_is_copied(hostile):
+    for folder in ("autograded", "feedback"):
+        names = {p.name for p in (hostile["autograder"] / folder / "folder_with_traps" / CHAPTER).iterdir()}
+        assert not names & {"secret.py", "relative_secret.py", "pipe", "big.bin"}, names
+
+
+def test_an_unreadable_submission_gets_a_sentence_saying_why(hostile):
+    assert "the notebook is a symbolic link, not a file" in feedback_page(hostile, "submits_a_symlink")
+    assert "is not a readable Jupyter notebook" in feedback_page(hostile, "submits_garbage")
+    assert "symbolic link" in hostile["log"]
+
+
+def test_feedback_explains_what_happened(hostile):
+    def text(student):
+        return html.unescape(re.sub(r"<[^>]+>", "", feedback_page(hostile, student)))
+    assert "No module named 'solutions'" in text("imports_the_reference")
+    assert "Note: gd_step changed w in place" in text("in_place")
+    assert "Not run:" in text("exits") or "did not finish" in text("exits")
+    assert "run_gradient_descent" in text("patches_the_grader") and "returned None" in text("patches_the_grader")
