@@ -35,6 +35,7 @@ from pathlib import Path
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
@@ -316,6 +317,8 @@ class SandboxedExecute(Execute):
         cell.outputs.append(_note(f"This cell did not finish: {self._stopped.replace('an earlier cell', 'it')}."))
         await self._async_stop_kernel()
         return cell
+
+    execute_cell = run_sync(async_execute_cell)  # nbclient binds the base class's coroutine otherwise
 
     async def _async_stop_kernel(self):
         with contextlib.suppress(Exception):

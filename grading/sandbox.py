@@ -22,8 +22,9 @@ dies with its first process). Run as root, the sandbox drops to the
 unprivileged user ``nobody`` first, so the process limit applies (root is
 exempt from it).
 
-Without bubblewrap, ``Sandbox`` refuses to run anything unless it was made
-with ``trusted=True`` (the instructor's explicit statement that the
+The bubblewrap command is ``bwrap`` on the PATH, or the environment
+variable ``DESCENT_BWRAP``. Without bubblewrap, ``Sandbox`` refuses to run
+anything unless it was made with ``trusted=True`` (the instructor's explicit statement that the
 submissions are trusted); then the same limits apply without isolation.
 """
 
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NOBODY = 65534
+BWRAP = os.environ.get("DESCENT_BWRAP", "bwrap")   # the bubblewrap command, if it is not on the PATH as bwrap
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`; "
                 "Fedora: `sudo dnf install bubblewrap`)")
 
@@ -57,7 +59,7 @@ class Limits:
 
 
 def _bwrap():
-    return shutil.which("bwrap")
+    return shutil.which(BWRAP)
 
 
 def check_available():
@@ -106,7 +108,7 @@ class Sandbox:
         if _bwrap() is None:
             raise SandboxUnavailable(f"bubblewrap is not installed: {INSTALL_HINT}")
         aliases = _python_aliases() if os.geteuid() == 0 else {}
-        command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+        command = [_bwrap(), "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
         for key, value in environment.items():
             command += ["--setenv", key, value]
         command += self._system_mounts(aliases)

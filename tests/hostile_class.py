@@ -197,6 +197,10 @@ def hostile_class(release_nb, source_nb, course):
         return nb
     students["injects_script"] = (injects_script(), FULL)
 
+    # Many slow cells, each within the per-cell limit: the notebook's deadline stops the feedback run.
+    students["slow_cells"] = (insert_after(solved_nb(), "test_numerical_gradient",
+                                           *["import time\ntime.sleep(3.5)\n"] * 8), FULL)
+
     # Correct code in the classic styles: gd_step updates w in place; one wrong case costs a share.
     students["in_place"] = (solved_nb(gd_step="def gd_step(w, g, lr):\n    w -= lr * g\n    return w\n"), FULL)
 

@@ -15,6 +15,7 @@ test suite fast; the limits themselves are what is being tested.
 import csv
 import hashlib
 import html
+import os
 import re
 import sqlite3
 import subprocess
@@ -25,13 +26,13 @@ import nbformat
 import pytest
 
 from hostile_class import CHAPTER, MARKER, hostile_class
-from scripts.course_tools import REPO, copy_course, nbgrader
+from scripts.course_tools import NBGRADER, REPO, copy_course, nbgrader, submission
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 FASTER = """
 # Shorter limits for the hostile test class (tests/test_hostile.py).
 c.Execute.timeout = 4
-c.SandboxedExecute.notebook_deadline = 40
+c.SandboxedExecute.notebook_deadline = 25
 c.GradeOutsideKernel.seconds_per_cell = 4
 """
 OUTPUT = ("autograded", "feedback", "gradebook.db", "grades.csv", "release")
@@ -85,7 +86,7 @@ def hostile(tmp_path_factory):
 
 STUDENTS = ["victim", "patches_the_grader", "imports_the_reference", "prints_what_it_finds", "exits",
             "swallows_interrupts", "vandal", "edits_metadata", "pasted_a_test_cell", "floods_output", "memory_bomb",
-            "background_process", "fork_loop", "injects_script", "in_place", "submits_a_symlink",
+            "background_process", "fork_loop", "injects_script", "slow_cells", "in_place", "submits_a_symlink",
             "submits_garbage", "folder_with_traps"]
 
 
@@ -209,4 +210,41 @@ def test_feedback_explains_what_happened(hostile):
     assert "No module named 'solutions'" in text("imports_the_reference")
     assert "Note: gd_step changed w in place" in text("in_place")
     assert "Not run:" in text("exits") or "did not finish" in text("exits")
+    assert "Not run: the notebook took more than 25 s" in text("slow_cells")
     assert "run_gradient_descent" in text("patches_the_grader") and "returned None" in text("patches_the_grader")
+
+
+@pytest.fixture(scope="module")
+def small_course(tmp_path_factory):
+    """A course copy with one solved submission of chapter 1, not graded yet."""
+    root = tmp_path_factory.mktemp("small")
+    autograder = copy_course(root)
+    nbgrader(autograder, "generate_assignment", CHAPTER)
+    release = nbformat.read(autograder / "release" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
+    source = nbformat.read(autograder / "source" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
+    (autograder / "submitted" / "solved" / CHAPTER).mkdir(parents=True)
+    nbformat.write(submission(release, source), autograder / "submitted" / "solved" / CHAPTER / f"{CHAPTER}.ipynb")
+    return autograder
+
+
+def without_bubblewrap():
+    """An environment in which the bubblewrap command does not exist."""
+    return dict(os.environ, DESCENT_BWRAP="/nonexistent/bwrap")
+
+
+def test_without_bubblewrap_grading_refuses_to_start(small_course):
+    result = subprocess.run([NBGRADER, "autograde", CHAPTER], cwd=small_course, capture_output=True, text=True,
+                            env=without_bubblewrap(), timeout=300)
+    assert result.returncode != 0
+    assert "Grading refused: student code must run in a sandbox, but bubblewrap" in result.stderr
+    assert "--StudentSandbox.trusted_submissions=True" in result.stderr
+    assert not (small_course / "autograded" / "solved").exists()
+
+
+def test_trusted_submissions_are_graded_without_bubblewrap_when_the_instructor_says_so(small_course):
+    result = subprocess.run([NBGRADER, "autograde", CHAPTER, "--StudentSandbox.trusted_submissions=True"],
+                            cwd=small_course, capture_output=True, text=True, env=without_bubblewrap(), timeout=300)
+    assert result.returncode == 0, result.stderr
+    nbgrader(small_course, "export")
+    with open(small_course / "grades.csv") as f:
+        assert [float(row["score"]) for row in csv.DictReader(f)] == [12.0]
