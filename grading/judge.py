@@ -276,6 +276,10 @@ def _describe(value):
     if isinstance(value, np.ndarray):
         return f"<{value.dtype} array of shape {value.shape}>"
     if isinstance(value, dict):
+        dtypes = {v.dtype for v in value.values() if isinstance(v, np.ndarray)}
+        if value and len(dtypes) == 1 and all(isinstance(v, np.ndarray) for v in value.values()):
+            shapes = ", ".join(f"{k} {v.shape}" for k, v in value.items())
+            return f"{{{shapes}: {dtypes.pop()} arrays}}"
         return "{" + ", ".join(f"{k!r}: {_describe(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         return f"<{type(value).__name__} of {len(value)} items>"

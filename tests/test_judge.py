@@ -290,3 +290,21 @@ def test_the_least_squares_model_used_by_the_cases_has_correct_gradients():
             down[key][i] -= h
             numeric = (LEAST_SQUARES(X, Y, up)[0] - LEAST_SQUARES(X, Y, down)[0]) / (2 * h)
             assert math.isclose(grads["d" + key][i], numeric, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def test_float32_dicts_are_compared_at_float32_precision():
+    # The classic dict idiom with np.power: float64 results for float32 parameters, right at float32 precision.
+    def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
+                                    epsilon=1e-8):
+        v_corrected, s_corrected = {}, {}
+        for key in parameters:
+            d = "d" + key
+            v[d] = beta1 * v[d] + (1 - beta1) * grads[d]
+            s[d] = beta2 * s[d] + (1 - beta2) * np.power(grads[d], 2)
+            v_corrected[d] = v[d] / (1 - np.power(beta1, t))
+            s_corrected[d] = s[d] / (1 - np.power(beta2, t))
+            parameters[key] = parameters[key] - learning_rate * v_corrected[d] / (np.sqrt(s_corrected[d]) + epsilon)
+        return parameters, v, s, v_corrected, s_corrected
+
+    verdict = hidden("update_parameters_with_adam", update_parameters_with_adam)
+    assert verdict.score == 3, verdict.text

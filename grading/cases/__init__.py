@@ -33,11 +33,27 @@ class Exercise:
         return getattr(solutions, self.name)
 
     def tolerance(self, args):
-        """(rtol, atol) for comparing with the reference: rounding only."""
-        arrays = [a for a in args if isinstance(a, np.ndarray)]
-        if arrays and arrays[0].dtype == np.float32:
+        """(rtol, atol) for comparing with the reference: rounding only, at the precision of the inputs.
+
+        The first floating-point array among the arguments (inside dicts and
+        lists too) sets the precision: float32 inputs are compared at float32
+        precision, whatever dtype the result has.
+        """
+        array = _first_float_array(args)
+        if array is not None and array.dtype == np.float32:
             return 1e-5, 1e-6
         return 1e-9, 1e-12
+
+
+def _first_float_array(value):
+    if isinstance(value, np.ndarray):
+        return value if value.dtype.kind == "f" else None
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
+    for item in items:
+        found = _first_float_array(item)
+        if found is not None:
+            return found
+    return None
 
 
 @dataclass
