@@ -107,7 +107,8 @@ def stage_book_files(root, stage):
         shutil.copy(source, stage / f"{page}.md")
     shutil.copytree(MATHJAX, stage / "vendor" / "mathjax", ignore=shutil.ignore_patterns("*.md"))
     (stage / "scripts").mkdir()
-    shutil.copy(SCRIPTS / "book_guard.py", stage / "scripts" / "book_guard.py")
+    for extension in ("book_guard.py", "unique_scripts.py"):
+        shutil.copy(SCRIPTS / extension, stage / "scripts" / extension)
     (stage / STAGE_MARKER).write_text("Staged by scripts/build_site.py: safe to publish.\n")
 
 
