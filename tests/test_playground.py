@@ -13,10 +13,12 @@ site publishes are tested in tests/test_playground_site.py.
 """
 import re
 
+import nbformat
 import numpy as np
 import pytest
 
 import solutions
+from nbtools import chapter_notebooks
 from playground_crosscheck import (ENGINE, LANDSCAPES, NO_BIAS_CORRECTION_T, call_engine,
                                    reference_run, relative_error)
 
@@ -356,3 +358,46 @@ def test_whole_runs_match_the_reference():
         stops.add(stopped.split(" at ")[0] if stopped else None)
     # The cases reach both ways a run stops early, and runs that do not.
     assert stops == {None, "diverged", "singular Hessian"}
+
+
+# ------------------------------------------------------ where the widget sits
+
+
+@pytest.fixture(scope="module")
+def engine_names():
+    """The exercises the engine has a twin of; run_gradient_descent is its run loop."""
+    exported = set(call_engine(ENGINE, [{"names": True}])[0]) - ENGINE_OWN
+    return exported | {"run_gradient_descent"}
+
+
+@pytest.mark.parametrize("path", chapter_notebooks(), ids=lambda p: p.stem)
+def test_the_playground_comes_after_the_chapters_exercises_it_implements(path, engine_names):
+    # A second line of defence (README.md, "The optimizer playground"): on a
+    # chapter page the playground follows every exercise whose rule it runs.
+    cells = nbformat.read(path, as_version=4).cells
+    embeds = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and "descent-playground" in c.source]
+    exercises = [i for i, c in enumerate(cells)
+                 if c.metadata.get("nbgrader", {}).get("solution")
+                 and c.metadata["nbgrader"].get("grade_id") in engine_names]
+    for embed in embeds:
+        assert all(embed > exercise for exercise in exercises), f"{path.name}: cell {embed} precedes an exercise"
+
+
+EMBED = re.compile(r'<div class="descent-playground[^"]*" data-preset="(\w+)">\n(.*?)\n</div>', re.S)
+
+
+def test_each_embed_shows_jupyter_a_sentence_and_runs_no_script_there():
+    found = {}
+    for path in chapter_notebooks():
+        for cell in nbformat.read(path, as_version=4).cells:
+            if "descent-playground" not in cell.source:
+                continue
+            assert cell.cell_type == "markdown", f"{path.name}: the playground belongs in a Markdown cell"
+            match = EMBED.search(cell.source)
+            assert match, f"{path.name}: malformed embed:\n{cell.source}"
+            assert "<script" not in cell.source
+            assert re.sub(r"<[^>]+>", "", match.group(2)).strip(), f"{path.name}: no fallback text for Jupyter"
+            assert cell.source.startswith("**Try it in the playground.**"), path.name
+            found[path.stem] = match.group(1)
+    assert sorted(found) == ["01_gradient_descent", "03_momentum", "04_adagrad_rmsprop", "05_adam",
+                             "06_schedules"]
