@@ -4,7 +4,8 @@ The chapter notebooks are also the nbgrader source notebooks, so they hold
 the solutions and the hidden tests. The website is therefore never built
 from them directly. Instead this script:
 
-1. stages a clean book source in _build/stage/ (config, pages, MathJax);
+1. stages a clean book source in _build/stage/ (config, pages, MathJax, the
+   optimizer playground's playground.js and style sheet);
 2. for every chapter in _toc.yml
    - runs a *reference* copy of the notebook, in which each solution cell is
      replaced by an import from the reference package `solutions` and the
@@ -23,6 +24,7 @@ Usage: build_site.py [--root DIR] [--out DIR]
 """
 import argparse
 import ast
+import base64
 import contextlib
 import copy
 import json
@@ -54,6 +56,8 @@ sys.path.insert(0, str(SCRIPTS))
 from book_guard import STAGE_MARKER  # noqa: E402
 
 MATHJAX = REPO / "vendor" / "mathjax"
+PLAYGROUND = REPO / "playground"
+ENGINE_PLACEHOLDER = '"@ENGINE@"'
 MATHJAX_CDN_HINTS = ("cdn.jsdelivr.net/npm/mathjax", "cdnjs.cloudflare.com/ajax/libs/mathjax")
 STUDENT_REQUIREMENTS = ("numpy", "matplotlib", "notebook")
 CELL_TIMEOUT = 120  # seconds; a chapter must run in well under 20 s in total
@@ -106,9 +110,33 @@ def stage_book_files(root, stage):
         (stage / f"{page}.md").parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source, stage / f"{page}.md")
     shutil.copytree(MATHJAX, stage / "vendor" / "mathjax", ignore=shutil.ignore_patterns("*.md"))
+    stage_playground(stage / "vendor" / "playground")
     (stage / "scripts").mkdir()
-    shutil.copy(SCRIPTS / "book_guard.py", stage / "scripts" / "book_guard.py")
+    for extension in ("book_guard.py", "playground_assets.py", "unique_scripts.py"):
+        shutil.copy(SCRIPTS / extension, stage / "scripts" / extension)
     (stage / STAGE_MARKER).write_text("Staged by scripts/build_site.py: safe to publish.\n")
+
+
+def playground_bundle(source=PLAYGROUND):
+    """playground.js as published: the widget with the engine inside, base64-encoded.
+
+    The engine (update rules, schedules) holds code that students write as
+    exercises. Encoded, none of it appears on the site in readable form; the
+    readable engine.js is never published (README.md, "The optimizer playground").
+    """
+    widget = (source / "widget.js").read_text()
+    if widget.count(ENGINE_PLACEHOLDER) != 1:
+        raise BuildError(f"{source / 'widget.js'} must contain {ENGINE_PLACEHOLDER} exactly once "
+                         "(where the encoded engine goes).")
+    payload = base64.b64encode((source / "engine.js").read_bytes()).decode("ascii")
+    return widget.replace(ENGINE_PLACEHOLDER, f'"{payload}"')
+
+
+def stage_playground(folder):
+    """The playground's script and style sheet, served from _static/playground/."""
+    folder.mkdir(parents=True)
+    (folder / "playground.js").write_text(playground_bundle())
+    shutil.copy(PLAYGROUND / "playground.css", folder / "playground.css")
 
 
 # ------------------------------------------------------ nbgrader's release

@@ -1,8 +1,36 @@
 """Fixtures shared by several test files."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from class_grading import grade_every_chapter
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """html(root): the site of a course root, built once per session (its _build/html folder)."""
+    builds = {}
+
+    def html(root):
+        if root not in builds:
+            out = tmp_path_factory.mktemp(f"site-{root.name}")
+            result = subprocess.run(
+                [sys.executable, str(REPO / "scripts" / "build_site.py"), "--root", str(root),
+                 "--out", str(out)],
+                capture_output=True, text=True, timeout=600)
+            (out / "build.log").write_text(result.stdout + result.stderr)
+            builds[root] = (out / "_build" / "html", result)
+        folder, result = builds[root]
+        if result.returncode != 0:
+            pytest.fail(f"site build failed:\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}")
+        return folder
+
+    return html
 
 
 @pytest.fixture(scope="session")

@@ -34,21 +34,13 @@ PROJECTS = [pytest.param(FIXTURE, id="fixture"), pytest.param(REPO, id="course")
 
 
 @pytest.fixture(scope="module", params=PROJECTS)
-def site(request, tmp_path_factory):
-    """Build the site once per project; return what the tests need to know."""
+def site(request, built_site):
+    """The site of each project (built once per session); what the tests need to know."""
     root = request.param
-    out = tmp_path_factory.mktemp(f"site-{root.name}")
-    result = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "build_site.py"), "--root", str(root),
-         "--out", str(out)],
-        capture_output=True, text=True, timeout=600)
-    (out / "build.log").write_text(result.stdout + result.stderr)
-    if result.returncode != 0:
-        pytest.fail(f"site build failed:\n{result.stdout[-5000:]}\n{result.stderr[-5000:]}")
     config = build_site.load_nbgrader_config(root)
     chapters = build_site.toc_chapters(root / "_toc.yml")
     return SimpleNamespace(
-        root=root, html=out / "_build" / "html", chapters=chapters, config=config,
+        root=root, html=built_site(root), chapters=chapters, config=config,
         helpers={c: build_site.helper_files(root, c) for c in chapters},
         secrets=secret_lines(root, chapters, config))
 
@@ -176,6 +168,16 @@ def test_no_solution_or_hidden_test_line_is_published(site):
     leaks = find_in_site(site.html, needles, skip=("_static/",))
     assert not leaks, "secret lines published:\n" + "\n".join(
         f"  {where}: {line}" for where, line in leaks[:40])
+
+
+def test_the_playground_publishes_no_solution_line(site):
+    # The scan above skips _static/ for the packages' files, but the optimizer
+    # playground's script and style sheet there are the course's own.
+    folder = site.html / "_static" / "playground"
+    assert (folder / "playground.js").is_file()
+    needles = {line for lines in site.secrets.values() for line in lines}
+    leaks = find_in_site(folder, needles)
+    assert not leaks, f"secret lines in the playground: {leaks[:20]}"
 
 
 def test_leak_scanner_finds_a_planted_line(site, tmp_path):
