@@ -35,5 +35,10 @@ def built_site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory):
-    """Every chapter released, a class of submissions graded, feedback and grades exported."""
-    return grade_every_chapter(tmp_path_factory.mktemp("courses"))
+    """Every chapter released, a class of submissions graded, feedback and grades exported.
+
+    Also, under the key "hostile", the hostile class of tests/test_hostile.py: it is graded in
+    the same pool, as it spends much of its time waiting out time limits.
+    """
+    from test_hostile import grade_hostile_class
+    return grade_every_chapter(tmp_path_factory.mktemp("courses"), also={"hostile": grade_hostile_class})

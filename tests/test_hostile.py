@@ -7,7 +7,9 @@ of the honestly implemented exercises, no file outside the grader's own
 output changed, the gradebook is intact, no feedback page quotes hidden
 tests or the reference or runs a student's script, no process is left.
 
-The course copy shortens the kernel's time limits (documented settings of
+The grading itself runs once per session, next to the chapters' classes
+(``grade_hostile_class``, used by the ``graded`` fixture). Its course copy
+shortens the kernel's time limits (documented settings of
 nbgrader_config.py), so that the hostile cells that wait them out keep the
 test suite fast; the limits themselves are what is being tested.
 """
@@ -57,8 +59,13 @@ def fingerprint(root):
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile")
+def hostile(graded):
+    """The hostile class, graded in the session's grading run (tests/conftest.py)."""
+    return graded["hostile"]
+
+
+def grade_hostile_class(root):
+    """Release chapter 1, submit the hostile class, autograde, give feedback, export; what the tests need."""
     autograder = copy_course(root)
     (autograder / "nbgrader_config.py").write_text((autograder / "nbgrader_config.py").read_text() + FASTER)
     nbgrader(autograder, "generate_assignment", CHAPTER)
@@ -71,9 +78,7 @@ def hostile(tmp_path_factory):
         work(folder) if callable(work) else nbformat.write(work, folder / f"{CHAPTER}.ipynb")
         expected[student] = score
     before = fingerprint(root)
-    started = time.monotonic()
     run = nbgrader(autograder, "autograde", CHAPTER)
-    seconds = time.monotonic() - started
     time.sleep(0.5)
     leftovers = subprocess.run(["pgrep", "-f", MARKER], capture_output=True, text=True).stdout.split()
     nbgrader(autograder, "generate_feedback", CHAPTER)
@@ -81,7 +86,7 @@ def hostile(tmp_path_factory):
     with open(autograder / "grades.csv") as f:
         scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(f)}
     return {"root": root, "autograder": autograder, "expected": expected, "scores": scores, "before": before,
-            "after": fingerprint(root), "log": run.stdout + run.stderr, "seconds": seconds, "leftovers": leftovers}
+            "after": fingerprint(root), "log": run.stdout + run.stderr, "leftovers": leftovers}
 
 
 STUDENTS = ["victim", "patches_the_grader", "imports_the_reference", "prints_what_it_finds", "exits",
