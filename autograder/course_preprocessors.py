@@ -44,11 +44,11 @@ from traitlets import Bool, Float, Instance, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
 from grading import judge
+from grading.cells import without_hidden_tests
 from grading.cases import EXERCISES
 from grading.remote import StudentProgram
 from grading.sandbox import Limits, Sandbox, check_available, make_readable
 
-HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 KERNEL_WORK_DIR = "/tmp/work"
 
 
@@ -96,10 +96,6 @@ def _helper_files(source_folder):
     """The chapter's helper modules: every file of the source assignment but notebooks."""
     return sorted(p for p in source_folder.iterdir() if p.is_file() and p.suffix != ".ipynb"
                   and not p.name.startswith("."))
-
-
-def _without_hidden_tests(source):
-    return judge.without_hidden_tests(source, HIDDEN_BEGIN, HIDDEN_END)
 
 
 # ------------------------------------------------------------------ sanitizing
@@ -252,7 +248,7 @@ class SandboxedExecute(Execute):
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type == "code" and utils.is_grade(cell):
                     originals[index] = cell.source
-                    cell.source = _without_hidden_tests(cell.source)
+                    cell.source = without_hidden_tests(cell.source)
             started = time.monotonic()
             try:
                 result = super().preprocess(nb, resources, km)

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .cells import without_hidden_tests
 from .mistakes import mistakes_of
 from .remote import Outcome, StudentError
 
@@ -235,18 +236,6 @@ def judge_visible(name, test_source, setup_namespace, calls, points):
     for function, paths in notes.items():
         lines.append(f"Note: {function} changed {_names(paths)} in place. {IN_PLACE_NOTE}")
     return Verdict(score, float(points), "\n".join(lines))
-
-
-def without_hidden_tests(source, begin="### BEGIN HIDDEN TESTS", end="### END HIDDEN TESTS"):
-    kept, hidden = [], False
-    for line in source.split("\n"):
-        if begin in line:
-            hidden = True
-        elif end in line:
-            hidden = False
-        elif not hidden:
-            kept.append(line)
-    return "\n".join(kept)
 
 
 def setup_namespace(setup_source, helper_dir):

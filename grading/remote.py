@@ -161,7 +161,6 @@ class StudentProgram:
         values = {"args": list(args), "kwargs": dict(kwargs)}
         if inject:
             values["inject"] = dict(inject)
-        started = time.monotonic()
         try:
             answer, blobs = self._request({"op": "call", "name": name}, values, seconds)
         except WorkerStopped as stopped:

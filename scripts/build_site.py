@@ -55,6 +55,9 @@ REPO = SCRIPTS.parent
 sys.path.insert(0, str(SCRIPTS))
 from book_guard import STAGE_MARKER  # noqa: E402
 
+sys.path.insert(0, str(REPO))
+from grading.cells import without_hidden_tests  # noqa: E402
+
 MATHJAX = REPO / "vendor" / "mathjax"
 PLAYGROUND = REPO / "playground"
 ENGINE_PLACEHOLDER = '"@ENGINE@"'
@@ -227,19 +230,6 @@ def reference_import(source, exported, where):
             f"{where}: {', '.join(missing)} is not exported by the reference package "
             "(add it to solutions.__all__, or rename the function to match it).")
     return "\n".join(imports + [f"from solutions import {', '.join(names)}"])
-
-
-def without_hidden_tests(source, begin, end):
-    """Source with the hidden-test regions (and their delimiter lines) removed."""
-    kept, hidden = [], False
-    for line in source.split("\n"):
-        if begin in line:
-            hidden = True
-        elif end in line:
-            hidden = False
-        elif not hidden:
-            kept.append(line)
-    return "\n".join(kept)
 
 
 def reference_notebook(source_path, config, exported):

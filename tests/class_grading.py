@@ -139,24 +139,40 @@ def class_of_submissions(chapter, release_nb, source_nb):
     return {student: cases[student] for student in students(chapter)}
 
 
-def grade_chapter(chapter, folder):
-    """Release, submit the class, autograde, give feedback and export, from a fresh course copy."""
-    autograder = copy_course(folder)
+def release_and_submit(autograder, chapter, make_class):
+    """Release ``chapter``, then put each student's work of ``make_class(release, source)`` in submitted/.
+
+    A student's work is a notebook, or a function that fills their submission folder.
+    Returns {student: expected score}.
+    """
     nbgrader(autograder, "generate_assignment", chapter)
     release_nb = nbformat.read(autograder / "release" / chapter / f"{chapter}.ipynb", as_version=4)
     source_nb = nbformat.read(autograder / "source" / chapter / f"{chapter}.ipynb", as_version=4)
     expected = {}
-    for student, (nb, score) in class_of_submissions(chapter, release_nb, source_nb).items():
-        submitted = autograder / "submitted" / student / chapter
-        submitted.mkdir(parents=True)
-        nbformat.write(nb, submitted / f"{chapter}.ipynb")
-        expected[chapter, student] = score
-    nbgrader(autograder, "autograde", chapter)
+    for student, (work, score) in make_class(release_nb, source_nb).items():
+        folder = autograder / "submitted" / student / chapter
+        folder.mkdir(parents=True)
+        work(folder) if callable(work) else nbformat.write(work, folder / f"{chapter}.ipynb")
+        expected[student] = score
+    return expected
+
+
+def feedback_and_scores(autograder, chapter):
+    """Generate feedback and export; {(assignment, student): score} from grades.csv."""
     nbgrader(autograder, "generate_feedback", chapter)
     nbgrader(autograder, "export")
     with open(autograder / "grades.csv") as f:
-        scores = {(row["assignment"], row["student_id"]): float(row["score"]) for row in csv.DictReader(f)}
-    return {"autograder": autograder, "expected": expected, "scores": scores}
+        return {(row["assignment"], row["student_id"]): float(row["score"]) for row in csv.DictReader(f)}
+
+
+def grade_chapter(chapter, folder):
+    """Release, submit the class, autograde, give feedback and export, from a fresh course copy."""
+    autograder = copy_course(folder)
+    expected = release_and_submit(autograder, chapter,
+                                  lambda release, source: class_of_submissions(chapter, release, source))
+    nbgrader(autograder, "autograde", chapter)
+    expected = {(chapter, student): score for student, score in expected.items()}
+    return {"autograder": autograder, "expected": expected, "scores": feedback_and_scores(autograder, chapter)}
 
 
 def grade_every_chapter(folder, also=None):

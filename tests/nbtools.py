@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from scripts import build_site
+from grading import cells
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
@@ -30,8 +30,8 @@ def cell_by_grade_id(nb, grade_id):
 
 
 def without_hidden_tests(source):
-    """The cell as a student sees it: hidden-test regions removed (the site build's own routine)."""
-    return build_site.without_hidden_tests(source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+    """The cell as a student sees it: hidden-test regions removed (the grader's and the site build's routine)."""
+    return cells.without_hidden_tests(source)
 
 
 def run_visible_test(chapter, function_name, implementation):

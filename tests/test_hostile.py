@@ -27,6 +27,7 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
+from class_grading import feedback_and_scores, release_and_submit
 from hostile_class import CHAPTER, MARKER, hostile_class
 from scripts.course_tools import NBGRADER, REPO, copy_course, nbgrader, submission
 
@@ -68,23 +69,12 @@ def grade_hostile_class(root):
     """Release chapter 1, submit the hostile class, autograde, give feedback, export; what the tests need."""
     autograder = copy_course(root)
     (autograder / "nbgrader_config.py").write_text((autograder / "nbgrader_config.py").read_text() + FASTER)
-    nbgrader(autograder, "generate_assignment", CHAPTER)
-    release = nbformat.read(autograder / "release" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
-    source = nbformat.read(autograder / "source" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
-    expected = {}
-    for student, (work, score) in hostile_class(release, source, root).items():
-        folder = autograder / "submitted" / student / CHAPTER
-        folder.mkdir(parents=True)
-        work(folder) if callable(work) else nbformat.write(work, folder / f"{CHAPTER}.ipynb")
-        expected[student] = score
+    expected = release_and_submit(autograder, CHAPTER, lambda release, source: hostile_class(release, source, root))
     before = fingerprint(root)
     run = nbgrader(autograder, "autograde", CHAPTER)
     time.sleep(0.5)
     leftovers = subprocess.run(["pgrep", "-f", MARKER], capture_output=True, text=True).stdout.split()
-    nbgrader(autograder, "generate_feedback", CHAPTER)
-    nbgrader(autograder, "export")
-    with open(autograder / "grades.csv") as f:
-        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(f)}
+    scores = {student: score for (_, student), score in feedback_and_scores(autograder, CHAPTER).items()}
     return {"root": root, "autograder": autograder, "expected": expected, "scores": scores, "before": before,
             "after": fingerprint(root), "log": run.stdout + run.stderr, "leftovers": leftovers}
 

@@ -14,12 +14,12 @@ import base64
 import html
 import json
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from test_site import readable_forms
 from playground_crosscheck import ENGINE, LANDSCAPES, call_engine, reference_run, relative_error
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,13 +93,7 @@ def readable_engine_lines():
 
 def squeezed_forms(name, data):
     """A file's text as a reader or a program could see it, with all whitespace removed."""
-    text = data.decode("utf-8", errors="ignore")
-    forms = [text]
-    if name.endswith((".html", ".htm")):
-        forms.append(html.unescape(re.sub(r"<[^>]*>", "", text)))
-    if name.endswith((".ipynb", ".json", ".js", ".txt")):
-        forms.append(text.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\"))
-    return ["".join(form.split()) for form in forms]
+    return readable_forms(name, data, space="")
 
 
 def readable_engine_in(folder):

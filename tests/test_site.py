@@ -103,8 +103,8 @@ def secret_lines(root, chapters, config):
     return secrets
 
 
-def readable_forms(name, data):
-    """The text of a file as a reader or a program could see it, whitespace collapsed.
+def readable_forms(name, data, space=" "):
+    """The text of a file as a reader or a program could see it, whitespace collapsed to ``space``.
 
     Raw text, plus the text of HTML without tags and entities (syntax
     highlighting puts every token in its own tag), plus JSON strings
@@ -116,7 +116,7 @@ def readable_forms(name, data):
         forms.append(html.unescape(re.sub(r"<[^>]*>", "", text)))
     if name.endswith((".ipynb", ".json", ".js", ".txt")):
         forms.append(text.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\"))
-    return [" ".join(form.split()) for form in forms]
+    return [space.join(form.split()) for form in forms]
 
 
 def published_texts(folder):

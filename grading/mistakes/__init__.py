@@ -2,10 +2,18 @@
 
 One module per chapter (``ch01.py``, ...), each with ``CHAPTER`` (the
 notebook's name), ``REFERENCES`` (exercise name -> the reference function),
-``MISTAKES`` and ``ACCEPTED`` (lists of (exercise, implementation, words)).
-The visible tests list the same mistakes with their outputs on the visible
-inputs; the hidden tests run these variants on a failing case to name the
-mistake a student's output matches.
+and two lists of (exercise, implementation, words), every variant written
+independently of the notebook:
+
+- ``MISTAKES``: the visible test must fail with a message naming the
+  mistake (its output on the visible inputs is listed there), and the
+  hidden feedback names it when a student's output matches the variant's
+  on a failing case;
+- ``ACCEPTED``: correct solutions in another style (updating the inputs in
+  place, say): the visible test must pass and print the note whose words
+  are given, and the hidden tests give full points.
+
+tests/test_visible_tests.py and tests/test_judge.py hold them to that.
 """
 
 import importlib

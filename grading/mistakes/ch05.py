@@ -1,13 +1,4 @@
-"""Mistaken variants of this chapter's exercises, each written independently of the notebook.
-
-MISTAKES are (exercise, implementation, description): the visible test must
-fail with a message naming the mistake, and the hidden tests name it too
-when a student's output matches the variant's. ACCEPTED are correct
-solutions written in another style (updating the inputs in place, say):
-the visible test must pass and print the note whose words are given, and
-the hidden tests give full points (tests/test_visible_tests.py,
-tests/test_judge.py).
-"""
+"""Mistaken variants of this chapter's exercises (see __init__.py)."""
 
 import numpy as np
 
