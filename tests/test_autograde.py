@@ -6,7 +6,6 @@ the instructor's commands run from autograder/ exactly as the instructor
 guide types them. The submissions are made here.
 """
 
-import csv
 import html
 import re
 
