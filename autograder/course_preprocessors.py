@@ -12,6 +12,7 @@ Sanitizing (nbgrader's ``Autograde.sanitize_preprocessors``)
                                edited grade cells cannot add points), no student metadata or attachments
     ``RestoreDeletedTestCells`` deleted test cells put back, without nbgrader's KeyError
 Autograding (``Autograde.autograde_preprocessors``)
+    ``SandboxedGrading``       the next two at once (the kernel in a thread):
     ``SandboxedExecute``       the notebook in a bubblewrap-sandboxed kernel, hidden tests removed,
                                output capped in bytes, a deadline for the whole notebook
     ``GradeOutsideKernel``     every test cell's score and feedback text, from the sandboxed worker
@@ -24,10 +25,13 @@ Feedback (``GenerateFeedback.preprocessors``)
 import base64
 import binascii
 import contextlib
+import copy
 import os
 import re
 import shutil
+import subprocess
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -35,7 +39,7 @@ from pathlib import Path
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbclient.util import run_sync
+from nbclient.util import ensure_async, run_sync
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
@@ -176,8 +180,17 @@ class RestoreDeletedTestCells(OverwriteCells):
             restored = nbformat.from_dict(self.missing_cell_transform(  # attribute access all the way down
                 source_by_id[grade_cell.name], grade_cell.max_score,
                 is_solution=grade_cell.name in solution_ids))
+            restored["id"] = uuid.uuid4().hex[:8]   # nbformat 4.5 wants one
             nb.cells.insert(position, restored)
         return nb, resources
+
+    def report_change(self, name, attr, old, new):
+        # A hidden-test cell of a submission lacks its hidden code by design (nbgrader's release
+        # strips it); putting it back is routine, not news. Other changes are reported.
+        if attr == "checksum" and name.startswith("hidden_"):
+            self.log.debug("Hidden tests of %s put back", name)
+            return
+        super().report_change(name, attr, old, new)
 
     @staticmethod
     def _grade_id_positions(nb):
@@ -202,6 +215,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         command = super().format_kernel_cmd(extra_arguments)
         return self.sandbox.command(command, read_only=self.read_only, writable=[(self.shared, self.shared)],
                                     env={"NBGRADER_EXECUTION": "autograde"}, cwd=KERNEL_WORK_DIR)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        # What the student's kernel prints outside its messages is the student's: not the console's.
+        kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
+        return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     def write_connection_file(self, **kwargs):
         super().write_connection_file(**kwargs)
@@ -256,12 +274,15 @@ class SandboxedExecute(Execute):
                 return result
             except (DeadKernelError, CellTimeoutError, RuntimeError) as error:
                 self.log.warning("The student's kernel stopped: %s", error)
-                self._mark_rest(nb, self._stopped or "the kernel stopped")
+                self._stopped = self._stopped or f"the kernel stopped ({type(error).__name__})"
+                self._mark_rest(nb, self._stopped)
                 return nb, resources
         finally:
             for index, source in originals.items():
                 nb.cells[index].source = source
             shutil.rmtree(scratch, ignore_errors=True)
+            if self._stopped and resources is not None:
+                resources.setdefault("descent", {})["kernel_stopped"] = self._stopped
 
     def _prepare_scratch(self, scratch, resources):
         assignment = resources["nbgrader"]["assignment"]
@@ -278,8 +299,10 @@ class SandboxedExecute(Execute):
         self._shared = str(shared)
 
     def create_kernel_manager(self):
-        if not self._sandbox.confined:
-            return super().create_kernel_manager()
+        if not self._sandbox.confined:   # trusted submissions: a plain kernel, over Unix sockets too
+            self.km = AsyncKernelManager(kernel_name=self.kernel_name or "python3", config=self.config,
+                                         transport="ipc", connection_file=f"{self._shared}/kernel.json")
+            return self.km
         self.km = SandboxedKernelManager(
             kernel_name=self.kernel_name or "python3", config=self.config, transport="ipc",
             connection_file=f"{self._shared}/kernel.json", sandbox=self._sandbox,
@@ -289,7 +312,19 @@ class SandboxedExecute(Execute):
     async def async_start_new_kernel(self, **kwargs):
         if not self._sandbox.confined:  # trusted: start in a copy of the helpers, not the course
             kwargs["cwd"] = str(Path(self._shared).parent / "helpers")
+        # Figures for feedback are drawn once, not twice (the tight bounding box draws each
+        # figure a second time): a figure cell takes half as long.
+        if not any(arg.startswith("--InlineBackend.print_figure_kwargs") for arg in self.extra_arguments):
+            self.extra_arguments = [*self.extra_arguments, "--InlineBackend.print_figure_kwargs={'bbox_inches': None}"]
         return await super().async_start_new_kernel(**kwargs)
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        # A student's slow cell is not an error of the grading run: say it once, quietly.
+        if not self.interrupt_on_timeout:
+            return await super()._async_handle_timeout(timeout, cell)
+        self.log.info("A cell of the notebook ran for %.0f s; it is interrupted (the feedback shows it)", timeout)
+        await ensure_async(self.km.interrupt_kernel())
+        return {"content": {**self.error_on_timeout, "status": "error"}} if self.error_on_timeout else None
 
     def _get_timeout(self, cell):
         remaining = max(1.0, self._deadline - time.monotonic())
@@ -374,6 +409,19 @@ class GradeOutsideKernel(NbGraderPreprocessor):
                                         "a slower cell is skipped.").tag(config=True)
 
     def preprocess(self, nb, resources):
+        return self.write(nb, self.verdicts(nb, resources)), resources
+
+    def write(self, nb, verdicts):
+        """Each test cell's outputs become its verdict and, as its result, its score."""
+        for index, verdict in verdicts.items():
+            cell = nb.cells[index]
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=verdict.text + "\n"),
+                            nbformat.v4.new_output("execute_result", data={"text/plain": repr(verdict.score)},
+                                                   execution_count=cell.get("execution_count"))]
+        return nb
+
+    def verdicts(self, nb, resources):
+        """{cell index: Verdict} for every test cell of ``nb``."""
         info = resources["nbgrader"]
         source_folder = _source_folder(self.config, info["assignment"])
         with Gradebook(info["db_url"]) as gradebook:
@@ -388,20 +436,24 @@ class GradeOutsideKernel(NbGraderPreprocessor):
         cells = _worker_cells(nb, source_nb, sources)
         helpers = _helper_files(source_folder)
         setup = judge.setup_namespace(sources.get("setup", ""), source_folder)
+        verdicts = {}
         with StudentProgram(sandbox, cells, helpers, env={"NBGRADER_EXECUTION": "autograde"},
                             cell_seconds=self.seconds_per_cell) as program:
             calls = {name: self._caller(program, name) for name in exercises}
-            for cell in nb.cells:
+            for index, cell in enumerate(nb.cells):
                 grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
                 if cell.cell_type != "code" or grade_id not in points or utils.is_solution(cell):
                     continue
-                verdict = self._judge(grade_id, points[grade_id], sources, setup, calls)
-                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=verdict.text + "\n"),
-                                nbformat.v4.new_output("execute_result", data={"text/plain": repr(verdict.score)},
-                                                       execution_count=cell.get("execution_count"))]
+                verdicts[index] = self._judge(grade_id, points[grade_id], sources, setup, calls)
         self.log.info("Graded %d exercises outside the kernel in %.1f s (worker restarts: %d)",
                       len(exercises), time.monotonic() - started, program.restarts)
-        return nb, resources
+        notes = resources.setdefault("descent", {})
+        if program.cell_errors:
+            notes["cell_errors"] = dict(program.cell_errors)
+        stopped = {nb.cells[i].metadata.nbgrader.grade_id: v.stopped for i, v in verdicts.items() if v.stopped}
+        if stopped:
+            notes["stopped"] = stopped
+        return verdicts
 
     def _caller(self, program, name):
         inject = judge.reference_functions(EXERCISES[name].dependencies)
@@ -418,6 +470,42 @@ class GradeOutsideKernel(NbGraderPreprocessor):
         if kind == "test":
             return judge.judge_visible(name, sources[grade_id], setup, calls, points)
         return judge.judge_hidden(EXERCISES[name], calls[name], points)
+
+
+class SandboxedGrading(NbGraderPreprocessor):
+    """The two sandboxed steps at once: the feedback run of the notebook, and the grading.
+
+    ``SandboxedExecute`` runs a copy of the notebook in its kernel, in a
+    thread, while ``GradeOutsideKernel`` grades in this one (its guards on
+    the grader's functions need the main thread); then the kernel's outputs
+    go into the notebook and the test cells get the verdicts. Each keeps its
+    own settings (``c.SandboxedExecute``, ``c.Execute``, ``c.GradeOutsideKernel``).
+    """
+
+    def preprocess(self, nb, resources):
+        kernel, grader = SandboxedExecute(parent=self), GradeOutsideKernel(parent=self)
+        executed = {}
+
+        def run_kernel():
+            try:
+                executed["nb"], executed["resources"] = kernel.preprocess(copy.deepcopy(nb), copy.deepcopy(resources))
+            except BaseException as error:  # raised again below, in this thread
+                executed["error"] = error
+
+        thread = threading.Thread(target=run_kernel, name="feedback kernel", daemon=True)
+        thread.start()
+        try:
+            verdicts = grader.verdicts(nb, resources)
+        finally:
+            thread.join()
+        if "error" in executed:
+            raise executed["error"]
+        for cell, ran in zip(nb.cells, executed["nb"].cells):
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = ran.get("outputs", []), ran.get("execution_count")
+        nb.metadata.update({k: v for k, v in executed["nb"].metadata.items() if k == "language_info"})
+        resources.setdefault("descent", {}).update(executed["resources"].get("descent", {}))
+        return grader.write(nb, verdicts), resources
 
 
 def _worker_cells(nb, source_nb, sources):

@@ -39,7 +39,7 @@ import numpy as np
 
 from .cells import without_hidden_tests
 from .mistakes import mistakes_of
-from .remote import Outcome, StudentError
+from .remote import MISSING, Outcome, StudentError
 
 ROOT = Path(__file__).resolve().parents[1]
 GRADING_DIR = str(Path(__file__).resolve().parent)
@@ -70,6 +70,7 @@ class Verdict:
     score: float
     max_score: float
     text: str
+    stopped: str = ""   # why the cases stopped early (a call hung or ended the worker), if they did
 
 
 # ------------------------------------------------------------------ hidden cases
@@ -111,7 +112,8 @@ def judge_hidden(exercise, call, points):
     if upcast:
         notes.append(f"Note: for float32 inputs {name} returned float64 values; they match at float32 "
                      f"precision, so they earn the points. {FLOAT64_NOTE}")
-    return Verdict(score, points, "\n".join([text] + notes))
+    stopped = f"{name} {stop_reason}" if stop_reason and not stop_reason.startswith(MISSING) else ""
+    return Verdict(score, points, "\n".join([text] + notes), stopped=stopped)
 
 
 def compare(actual, expected, exercise, args):
@@ -312,8 +314,7 @@ class InProcess:
 
         function = self.namespace.get(name)
         if function is None:
-            return Outcome(error="is not defined. Run the cell that defines it, and make sure the "
-                                 "cell has no errors.", stop=True)
+            return Outcome(error=MISSING + ".", stop=True)
         if not callable(function):
             return Outcome(error=f"should be a function, but it is a {type(function).__name__}", stop=True)
         args, kwargs = copy.deepcopy((tuple(args), dict(kwargs)))

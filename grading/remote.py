@@ -46,6 +46,9 @@ CALLBACK_SECONDS = 5               # for one call of a grader function from stud
 CALLBACK_MEMORY = 2 * 2 ** 30      # address space a grader function may add while it runs
 
 
+MISSING = "is not defined. Run the cell that defines it, and make sure the cell has no errors"
+
+
 class WorkerStopped(Exception):
     """The worker timed out, ended, or broke the protocol; it has been killed."""
 
@@ -176,8 +179,7 @@ class StudentProgram:
             return Outcome(value=value, modified=modified)
         kind = answer.get("kind")
         if kind == "missing":
-            return Outcome(error="is not defined. Run the cell that defines it, and make sure the "
-                                 "cell has no errors" + self._why_missing(name), stop=True)
+            return Outcome(error=MISSING + self._why_missing(name), stop=True)
         if kind == "not_callable":
             return Outcome(error=f"should be a function, but it is a {_short(answer.get('type'), 60)}", stop=True)
         if kind == "unsendable":

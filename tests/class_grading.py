@@ -23,6 +23,10 @@ ROBUSTNESS_CHAPTERS = chapters()[:2]
 FAIRNESS = {"01_gradient_descent": ("partly_wrong",), "05_adam": ("classic_styles",)}
 
 
+PARALLEL_CHAPTER = "02_minibatch"
+PARALLEL = f"{PARALLEL_CHAPTER}-in-parallel"
+
+
 def students(chapter):
     return CORE + (ROBUSTNESS if chapter in ROBUSTNESS_CHAPTERS else ()) + FAIRNESS.get(chapter, ())
 
@@ -165,14 +169,15 @@ def feedback_and_scores(autograder, chapter):
         return {(row["assignment"], row["student_id"]): float(row["score"]) for row in csv.DictReader(f)}
 
 
-def grade_chapter(chapter, folder):
-    """Release, submit the class, autograde, give feedback and export, from a fresh course copy."""
+def grade_chapter(chapter, folder, *autograde_options):
+    """Release, submit the class, autograde (with these options), give feedback and export, from a fresh course copy."""
     autograder = copy_course(folder)
     expected = release_and_submit(autograder, chapter,
                                   lambda release, source: class_of_submissions(chapter, release, source))
-    nbgrader(autograder, "autograde", chapter)
+    run = nbgrader(autograder, "autograde", chapter, *autograde_options)
     expected = {(chapter, student): score for student, score in expected.items()}
-    return {"autograder": autograder, "expected": expected, "scores": feedback_and_scores(autograder, chapter)}
+    return {"autograder": autograder, "expected": expected, "scores": feedback_and_scores(autograder, chapter),
+            "log": run.stdout + run.stderr}
 
 
 def grade_every_chapter(folder, also=None):
@@ -183,6 +188,9 @@ def grade_every_chapter(folder, also=None):
     waiting out time limits, so three keep two cores busy.
     """
     jobs = dict(also or {})  # the extra jobs first: they are the longest
+    # The same class of one chapter graded again, several submissions at a time (./run grade).
+    jobs[PARALLEL] = lambda root: grade_chapter(PARALLEL_CHAPTER, root, "--CourseAutograde.jobs=3",
+                                                "--CourseAutograde.class_summary=True")
     jobs.update({chapter: (lambda root, chapter=chapter: grade_chapter(chapter, root)) for chapter in chapters()})
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = {name: pool.submit(job, folder / name) for name, job in jobs.items()}

@@ -38,7 +38,7 @@ c.Execute.timeout = 4
 c.SandboxedExecute.notebook_deadline = 25
 c.GradeOutsideKernel.seconds_per_cell = 4
 """
-OUTPUT = ("autograded", "feedback", "gradebook.db", "grades.csv", "release")
+OUTPUT = ("autograded", "feedback", "gradebook.db", "grades.csv", "lms_grades.csv", "release")
 
 
 def fingerprint(root):
