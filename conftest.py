@@ -1,8 +1,11 @@
-"""Make the reference package and grading harness importable by notebook kernels started by tests."""
+"""Notebooks under test run as an author runs them (`./run lab`): full demos, nothing on PYTHONPATH.
+
+The reference package and the grader are installed into the venv in editable
+mode (pyproject.toml), so the chapters' kernels import them with no
+environment variable.
+"""
 
 import os
-from pathlib import Path
 
-ROOT = str(Path(__file__).resolve().parent)
-os.environ["PYTHONPATH"] = os.pathsep.join([ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
-os.environ.pop("NBGRADER_EXECUTION", None)  # notebooks under test run their full demos, as on the website
+os.environ.pop("NBGRADER_EXECUTION", None)  # the full demos, as on the website
+os.environ.pop("PYTHONPATH", None)          # what a kernel imports, it finds installed

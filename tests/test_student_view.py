@@ -1,31 +1,47 @@
 """A student's machine: the released notebook in an empty folder, no reference package anywhere.
 
 The release is the one the end-to-end grading made with nbgrader, exactly
-as an instructor makes it. Run
+as an instructor makes it. It runs in a kernel in the sandbox, whose
+folder holds the released files and nothing else, and which sees nothing of
+the course (the venv installs the reference package for authors). Run
 untouched, every failure must come from the stubs: NotImplementedError, or
 a NameError where a figure needs a value a stub did not produce (nothing
 imports the reference package or the harness); with the exercises filled
 in, every cell, visible tests included, runs clean.
 """
 
-import os
 import shutil
+import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from scripts.course_tools import chapters, submission
+from grading.sandbox import Sandbox, make_readable
+from scripts.course_tools import REPO, chapters, submission
 
-STUDENT_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NBGRADER_EXECUTION")}
+sys.path.insert(0, str(REPO / "autograder"))
+from course_preprocessors import SandboxedKernelManager  # noqa: E402
 
 
 def run_as_student(folder, nb):
-    """Execute ``nb`` in ``folder`` with a kernel that cannot see the repository."""
-    client = NotebookClient(nb, timeout=120, allow_errors=True, kernel_name="python3",
-                            resources={"metadata": {"path": str(folder)}})
-    client.execute(env=STUDENT_ENV, cwd=str(folder))
+    """Execute ``nb`` in a sandboxed kernel whose working folder holds the files of ``folder`` only."""
+    sandbox = Sandbox()
+    with tempfile.TemporaryDirectory(prefix="descent-student-") as scratch:
+        files = Path(scratch) / "files"
+        shutil.copytree(folder, files)
+        shared = Path(scratch) / "ipc"
+        shared.mkdir()
+        make_readable(scratch)
+        shutil.chown(shared, *sandbox.user())
+        km = SandboxedKernelManager(kernel_name="python3", transport="ipc", connection_file=f"{shared}/kernel.json",
+                                    sandbox=sandbox, shared=str(shared), environment={},
+                                    read_only=[(str(f), f"/tmp/work/{f.name}") for f in sorted(files.iterdir())])
+        client = NotebookClient(nb, km=km, timeout=120, allow_errors=True, resources={"metadata": {"path": scratch}})
+        client.execute()
     return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
 
 
