@@ -44,7 +44,7 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
-from traitlets import Bool, Float, Instance, Integer, Unicode
+from traitlets import Bool, Dict, Enum, Float, Instance, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
 from grading import judge
@@ -63,12 +63,20 @@ class StudentSandbox(LoggingConfigurable):
     """How student code is confined while a submission is graded (set in nbgrader_config.py).
 
     Without bubblewrap, grading refuses to start unless ``trusted_submissions``
-    is set: the instructor's statement that no submission is hostile.
+    is set (the instructor's statement that no submission is hostile), or
+    ``without_namespaces`` says to run student code as an unprivileged user
+    (for containers that allow no namespaces and hold one submission, with
+    the course's files made unreadable to that user; see grading/sandbox.py).
     """
 
     trusted_submissions = Bool(
         False, help="Run submissions without a sandbox (only the resource limits apply). "
                     "Only for submissions you trust: their code can then read and change your files.",
+    ).tag(config=True)
+    without_namespaces = Enum(
+        ["refuse", "unprivileged-user"], "refuse",
+        help="Where bubblewrap cannot make a sandbox: refuse to grade, or (as root) run student code as "
+             "the user nobody, with the limits but without a file system or network of its own.",
     ).tag(config=True)
     memory_bytes = Integer(Limits.memory_bytes, help="Address space of each sandboxed process.").tag(config=True)
     cpu_seconds = Integer(Limits.cpu_seconds, help="CPU seconds of each sandboxed process.").tag(config=True)
@@ -78,7 +86,14 @@ class StudentSandbox(LoggingConfigurable):
     def sandbox(self):
         limits = Limits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
                         processes=self.processes, file_bytes=self.file_bytes)
-        return Sandbox(limits, trusted=self.trusted_submissions)
+        return Sandbox(limits, mode=self.mode())
+
+    def mode(self):
+        if self.trusted_submissions:
+            return "trusted"
+        if self.without_namespaces == "unprivileged-user" and check_available() is not None:
+            return "user"
+        return "bwrap"
 
     def refusal(self):
         """None if submissions can be graded here, else the sentence to tell the instructor."""
@@ -87,6 +102,11 @@ class StudentSandbox(LoggingConfigurable):
         problem = check_available()
         if problem is None:
             return None
+        if self.without_namespaces == "unprivileged-user":
+            if os.geteuid() == 0:
+                return None
+            return ("Grading refused: StudentSandbox.without_namespaces = 'unprivileged-user' needs root "
+                    f"(to run student code as nobody), and {problem}")
         return (f"Grading refused: student code must run in a sandbox, but {problem} "
                 "If every submission is trusted, pass --StudentSandbox.trusted_submissions=True instead.")
 
@@ -207,6 +227,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     sandbox = Instance(Sandbox, allow_none=True)
     read_only = Instance(list, ())
     shared = Unicode("")
+    environment = Dict({"NBGRADER_EXECUTION": "autograde"})  # the kernel's (on top of the sandbox's minimal one)
     max_message_bytes = Integer(64 * 2 ** 20)
 
     def format_kernel_cmd(self, extra_arguments=None):
@@ -214,7 +235,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.kernel_spec.interrupt_mode = "message"
         command = super().format_kernel_cmd(extra_arguments)
         return self.sandbox.command(command, read_only=self.read_only, writable=[(self.shared, self.shared)],
-                                    env={"NBGRADER_EXECUTION": "autograde"}, cwd=KERNEL_WORK_DIR)
+                                    env=dict(self.environment), cwd=KERNEL_WORK_DIR if self.sandbox.confined
+                                    else str(Path(self.shared).parent / "helpers"))
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         # What the student's kernel prints outside its messages is the student's: not the console's.
@@ -299,7 +321,7 @@ class SandboxedExecute(Execute):
         self._shared = str(shared)
 
     def create_kernel_manager(self):
-        if not self._sandbox.confined:   # trusted submissions: a plain kernel, over Unix sockets too
+        if self._sandbox.mode == "trusted":   # a plain kernel, over Unix sockets too
             self.km = AsyncKernelManager(kernel_name=self.kernel_name or "python3", config=self.config,
                                          transport="ipc", connection_file=f"{self._shared}/kernel.json")
             return self.km
@@ -310,7 +332,7 @@ class SandboxedExecute(Execute):
         return self.km
 
     async def async_start_new_kernel(self, **kwargs):
-        if not self._sandbox.confined:  # trusted: start in a copy of the helpers, not the course
+        if not self._sandbox.confined:  # no file system of its own: start in a copy of the helpers
             kwargs["cwd"] = str(Path(self._shared).parent / "helpers")
         # Figures for feedback are drawn once, not twice (the tight bounding box draws each
         # figure a second time): a figure cell takes half as long.

@@ -23,9 +23,17 @@ unprivileged user ``nobody`` first, so the process limit applies (root is
 exempt from it).
 
 The bubblewrap command is ``bwrap`` on the PATH, or the environment
-variable ``DESCENT_BWRAP``. Without bubblewrap, ``Sandbox`` refuses to run
-anything unless it was made with ``trusted=True`` (the instructor's explicit statement that the
-submissions are trusted); then the same limits apply without isolation.
+variable ``DESCENT_BWRAP``. Three modes:
+
+- ``"bwrap"`` (the default): all of the above;
+- ``"user"``: where namespaces are not allowed (inside some containers),
+  root runs student code as the unprivileged user ``nobody`` with the same
+  limits, seeing the real file system: whoever uses it makes the course's
+  files unreadable to that user first (the Gradescope bundle does), and
+  accepts that the network is not cut off;
+- ``"trusted"``: the instructor's explicit statement that the submissions
+  are trusted: the same limits, no isolation.
+Without bubblewrap, the "bwrap" mode refuses to run anything.
 """
 
 import atexit
@@ -69,7 +77,7 @@ def check_available():
         return f"bubblewrap (the `bwrap` command) is not installed: {INSTALL_HINT}."
     if os.geteuid() == 0 and shutil.which("setpriv") is None:
         return "`setpriv` (util-linux) is needed to drop root's privileges in the sandbox; install util-linux."
-    probe = Sandbox().command([sys.executable, "-c", "pass"])
+    probe = Sandbox(mode="bwrap").command([sys.executable, "-c", "pass"])
     try:
         result = subprocess.run(probe, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -81,16 +89,24 @@ def check_available():
     return None
 
 
-class Sandbox:
-    """Builds the command lines that run untrusted code confined (or, if trusted, just limited)."""
+MODES = ("bwrap", "user", "trusted")
 
-    def __init__(self, limits=Limits(), trusted=False):
+
+class Sandbox:
+    """Builds the command lines that run untrusted code confined (see the modes above)."""
+
+    def __init__(self, limits=Limits(), mode="bwrap"):
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        if mode == "user" and os.geteuid() != 0:
+            raise SandboxUnavailable("the 'user' sandbox runs student code as nobody, which only root can do")
         self.limits = limits
-        self.trusted = trusted
+        self.mode = mode
 
     @property
     def confined(self):
-        return not self.trusted
+        """True if the sandbox has a file system of its own (paths inside differ from the host's)."""
+        return self.mode == "bwrap"
 
     def command(self, argv, *, read_only=(), writable=(), env=None, cwd="/tmp/work"):
         """The command that runs ``argv`` in a new sandbox.
@@ -103,8 +119,12 @@ class Sandbox:
         """
         environment = self._environment(env or {})
         limited = ["prlimit", *self._rlimits(), "--", *argv]
-        if not self.confined:
+        if self.mode == "trusted":
             return ["env", "-i", *[f"{k}={v}" for k, v in environment.items()], *limited]
+        if self.mode == "user":
+            environment.update(HOME=environment.get("TMPDIR", "/tmp"))
+            return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--",
+                    "env", "-i", *[f"{k}={v}" for k, v in environment.items()], *limited]
         if _bwrap() is None:
             raise SandboxUnavailable(f"bubblewrap is not installed: {INSTALL_HINT}")
         aliases = _python_aliases() if os.geteuid() == 0 else {}
@@ -133,7 +153,7 @@ class Sandbox:
 
     def user(self):
         """(uid, gid) that must be able to read the read-only paths and own the writable ones."""
-        if self.confined and os.geteuid() == 0:
+        if self.mode != "trusted" and os.geteuid() == 0:
             return NOBODY, NOBODY
         return os.geteuid(), os.getegid()
 

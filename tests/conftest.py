@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from class_grading import grade_every_chapter
+from scripts.course_tools import chapters
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,8 +38,13 @@ def built_site(tmp_path_factory):
 def graded(tmp_path_factory):
     """Every chapter released, a class of submissions graded, feedback and grades exported.
 
-    Also, under the key "hostile", the hostile class of tests/test_hostile.py: it is graded in
-    the same pool, as it spends much of its time waiting out time limits.
+    Also, under the key "hostile", the hostile class of tests/test_hostile.py, and under
+    "gradescope-<chapter>" the Gradescope bundle runs of tests/test_gradescope.py: they run in
+    the same pool, as they spend much of their time waiting out time limits or starting up.
     """
+    from test_gradescope import run_on_gradescope
     from test_hostile import grade_hostile_class
-    return grade_every_chapter(tmp_path_factory.mktemp("courses"), also={"hostile": grade_hostile_class})
+    also = {"hostile": grade_hostile_class}
+    also.update({f"gradescope-{chapter}": (lambda root, chapter=chapter: run_on_gradescope(root, chapter))
+                 for chapter in chapters()})
+    return grade_every_chapter(tmp_path_factory.mktemp("courses"), also=also)

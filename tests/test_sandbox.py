@@ -258,7 +258,7 @@ def test_without_bubblewrap_nothing_runs_unless_the_submissions_are_trusted(monk
     assert "bubblewrap" in check_available() and "apt-get install bubblewrap" in check_available()
     with pytest.raises(SandboxUnavailable, match="bubblewrap is not installed"):
         Sandbox().command(["python", "-c", "pass"])
-    assert Sandbox(trusted=True).command(["python", "-c", "pass"])[0] == "env"
+    assert Sandbox(mode="trusted").command(["python", "-c", "pass"])[0] == "env"
 
 
 def test_the_worker_answers_many_calls_quickly():
