@@ -1,16 +1,19 @@
 """Print the course's time budgets: notebook execution, book build, grading one submission.
 
-    ./run bench
+    ./run bench [--class-size N]
 
 Budgets (on the reference machine, 2 cores): each chapter notebook < 20 s,
 the whole book from clean < 3 min, autograding one submission of one
 chapter < 10 s (sandboxed kernel, sandboxed grading worker), printed next
 to stock nbgrader autograding a one-exercise notebook with its default
 configuration (no sandbox, scores from the student's kernel), which is the
-floor any nbgrader course pays. This prints measurements; the tests never
-time anything.
+floor any nbgrader course pays; a class of 100 submissions of chapter 5 (a
+mix of solved, partly solved, broken and hostile ones) graded by ./run grade
+at least 3 times faster than by serial nbgrader autograde, with the same
+scores. This prints measurements; the tests never time anything.
 """
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -25,7 +28,7 @@ from nbclient import NotebookClient
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scripts.course_tools import REPO, chapters, copy_course, nbgrader, submission  # noqa: E402
 
-BUDGETS = {"notebook": 20.0, "book": 180.0, "autograde": 10.0}
+BUDGETS = {"notebook": 20.0, "book": 180.0, "autograde": 10.0, "class speed-up": 3.0}
 
 
 def report(label, seconds, budget):
@@ -99,8 +102,62 @@ def time_plain_nbgrader():
         return time.perf_counter() - start
 
 
+# A class as it comes in: mostly solved, some partly, some broken, a few hostile.
+CLASS_MIX = ["solved", "solved", "solved", "classic_styles", "partly", "partly", "one_wrong", "never_returns",
+             "cheater", "swallows"]
+SWALLOWS = "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n    except BaseException:\n        pass\n"
+
+
+def class_of(chapter, size, release, source):
+    """{student: notebook} for a class of ``size`` of the CLASS_MIX."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from class_grading import _with_cell_after_setup, class_of_submissions
+
+    known = class_of_submissions(chapter, release, source)
+    stubs = {c.metadata.nbgrader["grade_id"]: c.source for c in release.cells
+             if c.metadata.get("nbgrader", {}).get("solution")}
+    names = [c.metadata.nbgrader["grade_id"] for c in source.cells
+             if c.metadata.get("nbgrader", {}).get("solution") and c.metadata.nbgrader["grade_id"] != "carried_over"]
+    students = {}
+    for i in range(size):
+        kind = CLASS_MIX[i % len(CLASS_MIX)]
+        if kind == "partly":   # the last exercises left as the release has them
+            left = names[-1 - (i % 2):]
+            nb = submission(release, source, replace={name: stubs[name] for name in left})
+        elif kind == "swallows":
+            nb = _with_cell_after_setup(submission(release, source), SWALLOWS)
+        else:
+            nb = known[kind][0]
+        students[f"student{i:03d}-{kind}"] = nb
+    return students
+
+
+def time_class(chapter, size):
+    """(serial seconds, parallel seconds, same scores?) for a class of ``size`` submissions of ``chapter``."""
+    seconds, scores = {}, {}
+    for mode in ("serial", "parallel"):
+        with tempfile.TemporaryDirectory() as work:
+            autograder = copy_course(work)
+            nbgrader(autograder, "generate_assignment", chapter)
+            release = nbformat.read(autograder / "release" / chapter / f"{chapter}.ipynb", as_version=4)
+            source = nbformat.read(autograder / "source" / chapter / f"{chapter}.ipynb", as_version=4)
+            for student, nb in class_of(chapter, size, release, source).items():
+                folder = autograder / "submitted" / student / chapter
+                folder.mkdir(parents=True)
+                nbformat.write(nb, folder / f"{chapter}.ipynb")
+            options = [] if mode == "serial" else ["--CourseAutograde.jobs=0", "--CourseAutograde.class_summary=True"]
+            start = time.perf_counter()
+            nbgrader(autograder, "autograde", chapter, "--log-level=WARN", *options)
+            seconds[mode] = time.perf_counter() - start
+            nbgrader(autograder, "export")
+            scores[mode] = (autograder / "grades.csv").read_text()
+    return seconds["serial"], seconds["parallel"], scores["serial"] == scores["parallel"]
+
+
 def main():
-    os.environ["PYTHONPATH"] = str(REPO)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--class-size", type=int, default=100, help="submissions in the class benchmark (0: skip)")
+    args = parser.parse_args()
     os.environ.pop("NBGRADER_EXECUTION", None)
     ok = True
     for chapter in chapters():
@@ -110,6 +167,14 @@ def main():
     for chapter in chapters():
         ok &= report(f"autograde one submission of {chapter}", time_autograde(chapter), BUDGETS["autograde"])
     ok &= report("build the book from clean", time_book(), BUDGETS["book"])
+    if args.class_size:
+        serial, parallel, same = time_class("05_adam", args.class_size)
+        print(f"{f'serial nbgrader autograde, {args.class_size} submissions of 05_adam':<48} {serial:6.1f} s")
+        print(f"{f'./run grade (in parallel), the same submissions':<48} {parallel:6.1f} s   "
+              f"({serial / parallel:.1f}x faster, budget {BUDGETS['class speed-up']:.0f}x)  "
+              f"{'ok' if serial / parallel >= BUDGETS['class speed-up'] else 'UNDER BUDGET'}; "
+              f"{'same scores' if same else 'SCORES DIFFER'}", flush=True)
+        ok &= serial / parallel >= BUDGETS["class speed-up"] and same
     sys.exit(0 if ok else 1)
 
 

@@ -16,7 +16,7 @@ from scripts.course_tools import chapters, copy_course, exercises, nbgrader, sub
 POINTS_PER_EXERCISE = 4
 
 
-CORE = ("solved", "untouched", "one_wrong", "never_returns")  # every chapter
+CORE = ("solved", "untouched", "one_wrong", "never_returns", "cheater")  # every chapter
 ROBUSTNESS = ("chaos", "syntax_error", "bad_values")  # the grader and config: same for every chapter
 ROBUSTNESS_CHAPTERS = chapters()[:2]
 # Fair judgement on real code: partial credit by case, and correct code in other styles.
@@ -106,6 +106,10 @@ def class_of_submissions(chapter, release_nb, source_nb):
     cases = {
         "solved": (submission(release_nb, source_nb), full),
         "untouched": (untouched, 0),
+        # Patches NumPy's and the checks' comparisons, and takes the first exercise from the reference:
+        # what it earns is the other exercises, which it solved.
+        "cheater": (_with_cell_after_setup(submission(release_nb, source_nb, replace={
+            first: f"from solutions import {first}\n"}), CHEAT), full - POINTS_PER_EXERCISE),
         # Forgot the return in the first exercise, which later exercises build on.
         "one_wrong": (submission(release_nb, source_nb, replace={
             first: f"def {first}(*args, **kwargs):\n    result = None\n"}), full - POINTS_PER_EXERCISE),
@@ -169,6 +173,18 @@ def feedback_and_scores(autograder, chapter):
         return {(row["assignment"], row["student_id"]): float(row["score"]) for row in csv.DictReader(f)}
 
 
+CHEAT = ("import numpy as np\nimport checks\n"
+         "np.allclose = lambda *args, **kwargs: True\n"
+         "checks.check_close = lambda *args, **kwargs: print('OK')\n"
+         "try:\n    print(open('../../../solutions/__init__.py').read())\nexcept OSError:\n    pass\n")
+
+
+def _with_cell_after_setup(nb, source):
+    index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    nb.cells.insert(index + 1, nbformat.v4.new_code_cell(source))
+    return nb
+
+
 def grade_chapter(chapter, folder, *autograde_options):
     """Release, submit the class, autograde (with these options), give feedback and export, from a fresh course copy."""
     autograder = copy_course(folder)
@@ -187,11 +203,12 @@ def grade_every_chapter(folder, also=None):
     (an SQLite gradebook has one writer), and part of the time goes into
     waiting out time limits, so three keep two cores busy.
     """
-    jobs = dict(also or {})  # the extra jobs first: they are the longest
+    jobs = dict(list((also or {}).items())[:1])  # the longest extra job first
     # The same class of one chapter graded again, several submissions at a time (./run grade).
     jobs[PARALLEL] = lambda root: grade_chapter(PARALLEL_CHAPTER, root, "--CourseAutograde.jobs=3",
                                                 "--CourseAutograde.class_summary=True")
     jobs.update({chapter: (lambda root, chapter=chapter: grade_chapter(chapter, root)) for chapter in chapters()})
+    jobs.update(dict(list((also or {}).items())[1:]))
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = {name: pool.submit(job, folder / name) for name, job in jobs.items()}
         return {name: future.result() for name, future in futures.items()}
