@@ -28,10 +28,10 @@ def chapters():
     return sorted(p.name for p in (REPO / "autograder" / "source").iterdir() if p.is_dir())
 
 
-def nbgrader(autograder, *args):
+def nbgrader(autograder, *args, timeout=900):
     """Run an nbgrader command from ``autograder``, as the instructor guide types it."""
     env = dict(os.environ, PATH=os.pathsep.join([str(Path(NBGRADER).parent), os.environ.get("PATH", "")]))
-    result = subprocess.run([NBGRADER, *args], cwd=autograder, capture_output=True, text=True, timeout=900,
+    result = subprocess.run([NBGRADER, *args], cwd=autograder, capture_output=True, text=True, timeout=timeout,
                             env=env)
     if result.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
