@@ -16,10 +16,13 @@ grade``) splits nbgrader's own steps for a submission into three:
    preprocessors (SaveAutoGrades writes the scores: the gradebook keeps
    one writer), the file permissions and nbgrader's hooks.
 
-So the gradebook ends up with the same entries as after a serial run. A
-progress bar follows step 2, and a table at the end gives each exercise's
-mean and spread, the submissions that did not run to the end and why, and
-the wall time.
+Steps 1 and 3 of some submissions run while others are in step 2 (a
+submission goes to the workers as soon as it is prepared, and is finished
+as soon as they are done with it), so the workers never wait for this
+process. The gradebook ends up with the same entries as after a serial
+run. A progress bar follows step 2, and a table at the end gives each
+exercise's mean and spread, the submissions that did not run to the end
+and why, and the wall time.
 """
 
 import multiprocessing
@@ -28,7 +31,7 @@ import re
 import statistics
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 import nbformat
 from nbgrader import utils
@@ -53,9 +56,43 @@ def grade_class(converter):
     if converter.jobs <= 0:
         converter.jobs = default_jobs()
     sandboxed, rest = _split(converter.autograde_preprocessors)
-    prepared, failures = _prepare(converter)
-    notes = _run_sandboxed(converter, prepared, sandboxed, failures)
-    graded = _finish(converter, prepared, rest, failures)
+    failures, notes, graded = {}, {}, []
+    global _CONVERTER
+    _CONVERTER = converter
+    context = multiprocessing.get_context("fork")   # the workers inherit the loaded configuration
+    progress = _progress_bar(converter, len(converter.assignments))
+    in_flight = {}   # future -> (ids, notebooks, paths, notebooks still in step 2)
+
+    def collect(futures):
+        for future in futures:
+            ids, notebooks, paths, waiting = in_flight[future]
+            try:
+                notes.setdefault(ids["student_id"], {}).update(future.result())
+            except Exception as error:  # a broken worker: this submission is not graded
+                failures[ids["student_id"]] = f"{type(error).__name__}: {error}"
+            waiting.discard(future)
+            del in_flight[future]
+            if not waiting:
+                _finish(converter, (ids, notebooks, paths), rest, failures, graded)
+                if progress is not None:
+                    progress.update(1)
+
+    with ProcessPoolExecutor(max_workers=max(1, converter.jobs), mp_context=context) as pool:
+        for item in _prepare(converter, failures):
+            ids, notebooks, paths = item
+            waiting = set()
+            for path in paths:
+                future = pool.submit(_grade_sandboxed, path, sandboxed)
+                waiting.add(future)
+                in_flight[future] = (ids, notebooks, paths, waiting)
+            if not paths:
+                _finish(converter, item, rest, failures, graded)
+            collect([f for f in list(in_flight) if f.done()])
+        while in_flight:
+            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            collect(done)
+    if progress is not None:
+        progress.close()
     if converter.class_summary:
         print(summary(converter, graded, notes, failures, time.monotonic() - started), flush=True)
     if failures:
@@ -93,9 +130,8 @@ def _ids(converter, assignment):
     return match.groupdict()
 
 
-def _prepare(converter):
-    """[(ids, notebooks, [sanitized notebook paths])] and {student: reason} for those that failed."""
-    prepared, failures = [], {}
+def _prepare(converter, failures):
+    """Yield (ids, notebooks, [sanitized notebook paths]) per submission; failures go to ``failures``."""
     for assignment in sorted(converter.assignments):
         converter.notebooks = sorted(converter.assignments[assignment])
         ids = _ids(converter, assignment)
@@ -105,10 +141,10 @@ def _prepare(converter):
             converter.run_pre_convert_hook()
             converter.init_assignment(ids["assignment_id"], ids["student_id"])
             paths = [_sanitize(converter, notebook) for notebook in converter.notebooks]
-            prepared.append((ids, list(converter.notebooks), paths))
         except Exception as error:
             _fail(converter, ids, converter.notebooks, failures, error)
-    return prepared, failures
+            continue
+        yield ids, list(converter.notebooks), paths
 
 
 def _sanitize(converter, notebook_filename):
@@ -154,29 +190,6 @@ def _grade_sandboxed(path, preprocessors):
     return resources.get("descent", {})
 
 
-def _run_sandboxed(converter, prepared, preprocessors, failures):
-    """Step 2 for every prepared notebook, ``converter.jobs`` at a time; {student: notes}."""
-    global _CONVERTER
-    _CONVERTER = converter
-    work = [(ids, path) for ids, _, paths in prepared for path in paths]
-    notes = {}
-    progress = _progress_bar(converter, len(work))
-    context = multiprocessing.get_context("fork")   # the workers inherit the loaded configuration
-    with ProcessPoolExecutor(max_workers=max(1, converter.jobs), mp_context=context) as pool:
-        futures = {pool.submit(_grade_sandboxed, path, preprocessors): (ids, path) for ids, path in work}
-        for future in as_completed(futures):
-            ids, path = futures[future]
-            try:
-                notes[ids["student_id"]] = future.result()
-            except Exception as error:  # a broken worker: this submission is not graded
-                failures[ids["student_id"]] = f"{type(error).__name__}: {error}"
-            if progress is not None:
-                progress.update(1)
-    if progress is not None:
-        progress.close()
-    return notes
-
-
 def _progress_bar(converter, total):
     if not converter.class_summary:
         return None
@@ -187,34 +200,30 @@ def _progress_bar(converter, total):
 # ------------------------------------------------------------------ step 3: one by one, in this process
 
 
-def _finish(converter, prepared, preprocessors, failures):
-    """The rest of nbgrader's autograding for each notebook of step 2; the students graded."""
-    graded = []
+def _finish(converter, item, preprocessors, failures, graded):
+    """The rest of nbgrader's autograding for one submission out of step 2; appended to ``graded``."""
+    ids, notebooks, paths = item
+    if ids["student_id"] in failures:
+        _fail_quietly(converter, ids, notebooks)
+        return
     configured = converter.autograde_preprocessors
+    converter.autograde_preprocessors = preprocessors
+    converter.notebooks = notebooks
     try:
-        converter.autograde_preprocessors = preprocessors
-        for ids, notebooks, paths in prepared:
-            if ids["student_id"] in failures:
-                _fail_quietly(converter, ids, notebooks)
-                continue
-            converter.notebooks = notebooks
-            try:
-                for path in paths:
-                    converter.log.info("Autograding %s", path)
-                    converter._sanitizing = False
-                    converter._init_preprocessors()
-                    with utils.setenv(NBGRADER_EXECUTION="autograde"):
-                        BaseConverter.convert_single_notebook(converter, path)
-                converter.set_permissions(ids["assignment_id"], ids["student_id"])
-                converter.run_post_convert_hook()
-                graded.append(ids["student_id"])
-            except Exception as error:
-                _fail(converter, ids, notebooks, failures, error)
-            finally:
-                converter._sanitizing = True
+        for path in paths:
+            converter.log.info("Autograding %s", path)
+            converter._sanitizing = False
+            converter._init_preprocessors()
+            with utils.setenv(NBGRADER_EXECUTION="autograde"):
+                BaseConverter.convert_single_notebook(converter, path)
+        converter.set_permissions(ids["assignment_id"], ids["student_id"])
+        converter.run_post_convert_hook()
+        graded.append(ids["student_id"])
+    except Exception as error:
+        _fail(converter, ids, notebooks, failures, error)
     finally:
+        converter._sanitizing = True
         converter.autograde_preprocessors = configured
-    return graded
 
 
 def _fail_quietly(converter, ids, notebooks):

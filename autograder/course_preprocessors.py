@@ -13,7 +13,7 @@ Sanitizing (nbgrader's ``Autograde.sanitize_preprocessors``)
     ``RestoreDeletedTestCells`` deleted test cells put back, without nbgrader's KeyError
 Autograding (``Autograde.autograde_preprocessors``)
     ``SandboxedGrading``       the next two at once (the kernel in a thread):
-    ``SandboxedExecute``       the notebook in a bubblewrap-sandboxed kernel, hidden tests removed,
+    ``SandboxedExecute``       the notebook in a bubblewrap-sandboxed kernel, test cells not run,
                                output capped in bytes, a deadline for the whole notebook
     ``GradeOutsideKernel``     every test cell's score and feedback text, from the sandboxed worker
 Feedback (``GenerateFeedback.preprocessors``)
@@ -259,10 +259,14 @@ class SandboxedKernelManager(AsyncKernelManager):
 class SandboxedExecute(Execute):
     """nbgrader's Execute, with the kernel in a sandbox and every cell's output only for feedback.
 
-    The kernel sees the chapter's helper modules and nothing of the course:
-    hidden-test regions are removed from the cells before they are sent to
-    it (and put back afterwards), so no hidden test ever runs or shows in
-    the student's kernel. Scores do not depend on this run
+    The kernel sees the chapter's helper modules and nothing of the course.
+    Test cells are not run in it: their outputs would be replaced by the
+    grader's verdicts anyway, and a student's function that hangs there
+    would burn a core until the cell's timeout, once per submission (the
+    chapters run the same without them: tests/test_chapter_format.py).
+    Hidden-test regions of any other graded cell are removed before it is
+    sent to the kernel (and put back afterwards), so no hidden test ever
+    runs or shows in the student's kernel. Scores do not depend on this run
     (``GradeOutsideKernel`` computes them); it only fills in the outputs
     the feedback shows. A cell that does not finish in ``timeout`` seconds
     is interrupted; a kernel that ignores the interrupt, dies, or exceeds
@@ -355,6 +359,9 @@ class SandboxedExecute(Execute):
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         if cell.cell_type != "code":
+            return cell
+        if utils.is_grade(cell) and not utils.is_solution(cell):   # a test cell: the grader's verdict
+            cell.outputs = []
             return cell
         if self._stopped is None and time.monotonic() > self._deadline:
             self._stopped = f"the notebook took more than {self.notebook_deadline:g} s"

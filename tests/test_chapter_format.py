@@ -110,6 +110,103 @@ def test_visible_tests_need_only_the_setup_cell_and_the_exercises(path):
             assert not missing, f"{nbgrader_meta(cell)['grade_id']} uses {sorted(missing)}, defined elsewhere"
 
 
+def _bound(node):
+    """Names a top-level statement binds (assignments, loops, imports, defs, with ... as)."""
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+    names |= {a.asname or a.name.split(".")[0] for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))
+              for a in n.names}
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        names.add(node.name)
+    return names
+
+
+class _FreeReads(ast.NodeVisitor):
+    """Names a statement reads from the notebook's namespace when it runs: not those of the
+    function bodies it defines, nor a lambda's or a comprehension's own variables."""
+
+    def __init__(self):
+        self.names, self.local = set(), [set()]
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, ast.Load) and not any(node.id in scope for scope in self.local):
+            self.names.add(node.id)
+
+    def visit_FunctionDef(self, node):
+        for expression in node.decorator_list + node.args.defaults + node.args.kw_defaults:
+            if expression is not None:
+                self.visit(expression)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node):
+        arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+        self._in_scope({a.arg for a in arguments}, [node.body])
+
+    def _comprehension(self, node, parts):
+        targets = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+        self.visit(node.generators[0].iter)   # evaluated outside the comprehension's scope
+        rest = [g.iter for g in node.generators[1:]] + [i for g in node.generators for i in g.ifs]
+        self._in_scope(targets, rest + parts)
+
+    def visit_ListComp(self, node):
+        self._comprehension(node, [node.elt])
+
+    visit_SetComp = visit_GeneratorExp = visit_ListComp
+
+    def visit_DictComp(self, node):
+        self._comprehension(node, [node.key, node.value])
+
+    def _in_scope(self, names, nodes):
+        self.local.append(set(names))
+        for node in nodes:
+            self.visit(node)
+        self.local.pop()
+
+
+def _read(node):
+    reader = _FreeReads()
+    reader.visit(node)
+    return reader.names
+
+
+def _steps(statements):
+    """(reads, binds) in the order a statement list runs: compound statements step by step."""
+    for node in statements:
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            yield _read(node.iter), _bound(node.target)
+            yield from _steps(node.body + node.orelse)
+        elif isinstance(node, (ast.If, ast.While)):
+            yield _read(node.test), set()
+            yield from _steps(node.body + node.orelse)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                yield _read(item.context_expr), _bound(item.optional_vars) if item.optional_vars else set()
+            yield from _steps(node.body)
+        elif isinstance(node, ast.Try):
+            yield from _steps(node.body + [s for h in node.handlers for s in h.body] + node.orelse + node.finalbody)
+        else:
+            yield _read(node), _bound(node)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_cell_reads_a_name_that_a_test_cell_set(path):
+    # The feedback run does not execute the test cells (their outputs become the grader's
+    # verdicts), so the chapter must run the same without them.
+    nb = nbformat.read(path, as_version=4)
+    last_binder = {}   # name -> grade id of the test cell that bound it last, or None
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        meta = nbgrader_meta(cell)
+        test = meta.get("grade_id") if meta.get("grade") and not meta.get("solution") else None
+        for reads, binds in _steps(ast.parse(without_hidden_tests(cell.source)).body):
+            if test is None:
+                stale = {name: last_binder[name] for name in reads if last_binder.get(name)}
+                assert not stale, f"a cell reads {stale} (name: the test cell that set it): {cell.source[:200]}"
+            for name in binds:
+                last_binder[name] = test
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_reference_and_harness_are_only_imported_inside_hidden_tests(path):
     nb = nbformat.read(path, as_version=4)
