@@ -27,6 +27,7 @@ __all__ = [
     "adam_step",
     "adamw_step",
     "nadam_step",
+    "amsgrad_step",
 ]
 
 
@@ -505,3 +506,65 @@ def nadam_step(w, g, m, v, t, mu_product, lr=2e-3, beta1=0.9, beta2=0.999, eps=1
     w_new = (w - lr * (1.0 - mu) / (1.0 - mu_product) * g / denom
              - lr * mu_next / (1.0 - mu_product * mu_next) * m / denom)
     return _like(w_new, w), _like(m, w), _like(v, w), mu_product
+
+
+def amsgrad_step(w, g, m, v, v_max, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    r"""One step of AMSGrad: Adam whose denominator never shrinks.
+
+    .. math::
+
+        m &\leftarrow \beta_1 m + (1-\beta_1)\, g, \qquad
+        v \leftarrow \beta_2 v + (1-\beta_2)\, g^2, \qquad
+        v_{\max} \leftarrow \max(v_{\max}, v) \\
+        w &\leftarrow w - \eta\, \frac{m / (1-\beta_1^t)}{\sqrt{v_{\max} / (1-\beta_2^t)} + \epsilon}
+
+    Convention: Reddi, Kale & Kumar 2018, "On the Convergence of Adam and
+    Beyond", Algorithm 2, with Adam's bias corrections as in
+    ``torch.optim.Adam(amsgrad=True)``: the running maximum is taken of the
+    uncorrected ``v`` and corrected afterwards (the paper has no
+    corrections). Where Adam lets a rare large gradient fade from ``v``
+    (and the step grow again), AMSGrad keeps the largest ``v`` seen: its
+    denominator never shrinks but for the bias correction, and with the
+    same moments its step is never larger than Adam's.
+
+    Parameters
+    ----------
+    w, g, m, v, v_max : ndarray of float
+        Parameters, gradient at ``w``, first and second moments and the
+        running maximum of the second moment (all start with zeros), one shape.
+    t : int
+        1-based index of this update.
+    lr : float, default 1e-3
+        Learning rate :math:`\eta \ge 0`.
+    beta1, beta2 : float, default 0.9, 0.999
+        Decays of the two moment averages, in [0, 1).
+    eps : float, default 1e-8
+        :math:`\epsilon > 0`, added to the root.
+
+    Returns
+    -------
+    (w, m, v, v_max) : tuple of ndarray
+        New parameters, new (uncorrected) moments and the new maximum.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w, m, v, v_max = amsgrad_step(np.array([1.0]), np.array([1.0]), np.array([0.0]),
+    ...                               np.array([0.0]), np.array([4.0]), t=1, lr=0.1,
+    ...                               beta1=0.0, beta2=0.5)
+    >>> v, v_max                 # v = 0.5*1 = 0.5; the maximum keeps 4
+    (array([0.5]), array([4.]))
+    >>> w.round(6)               # 1 - 0.1*1/sqrt(4/0.5)
+    array([0.964645])
+    """
+    w, g, m, v, v_max = check_arrays(w=w, g=g, m=m, v=v, v_max=v_max)
+    t = check_step(t)
+    lr = check_nonnegative(lr, "lr")
+    beta1 = check_decay(beta1, "beta1")
+    beta2 = check_decay(beta2, "beta2")
+    eps = check_positive(eps, "eps")
+    m = _ema(m, g, beta1)
+    v = _ema(v, g * g, beta2)
+    v_max = np.maximum(v_max, v)
+    w_new = _adaptive_step(w, _debias(m, beta1, t), _debias(v_max, beta2, t), lr, eps)
+    return _like(w_new, w), _like(m, w), _like(v, w), _like(v_max, w)

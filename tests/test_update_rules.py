@@ -15,8 +15,8 @@ import pytest
 
 import solutions
 from assertions import assert_public_with_signature
-from solutions import (adagrad_step, adam_step, adamw_step, gd_step, heavy_ball_step,
-                       momentum_step, nadam_step, nesterov_step, rmsprop_step)
+from solutions import (adagrad_step, adam_step, adamw_step, amsgrad_step, gd_step,
+                       heavy_ball_step, momentum_step, nadam_step, nesterov_step, rmsprop_step)
 
 # ---------------------------------------------------------------------------
 # A uniform driver: every rule as step(w, g, state, t, **hp) -> (w, state)
@@ -25,7 +25,7 @@ from solutions import (adagrad_step, adam_step, adamw_step, gd_step, heavy_ball_
 ONE_STATE = {"momentum": momentum_step, "heavy_ball": heavy_ball_step,
              "nesterov": nesterov_step, "adagrad": adagrad_step, "rmsprop": rmsprop_step}
 TWO_STATE = {"adam": adam_step, "adamw": adamw_step}
-RULES = ["gd", *ONE_STATE, *TWO_STATE, "nadam"]
+RULES = ["gd", *ONE_STATE, *TWO_STATE, "nadam", "amsgrad"]
 
 
 def init_state(name, w):
@@ -35,6 +35,8 @@ def init_state(name, w):
         return (np.zeros_like(w),)
     if name in TWO_STATE:
         return (np.zeros_like(w), np.zeros_like(w))
+    if name == "amsgrad":
+        return (np.zeros_like(w), np.zeros_like(w), np.zeros_like(w))
     return (np.zeros_like(w), np.zeros_like(w), 1.0)
 
 
@@ -47,6 +49,9 @@ def step(name, w, g, state, t, **hp):
     if name in TWO_STATE:
         w, m, v = TWO_STATE[name](w, g, *state, t, **hp)
         return w, (m, v)
+    if name == "amsgrad":
+        w, m, v, v_max = amsgrad_step(w, g, *state, t, **hp)
+        return w, (m, v, v_max)
     m, v, mu_product = state
     w, m, v, mu_product = nadam_step(w, g, m, v, t, mu_product, **hp)
     return w, (m, v, mu_product)
@@ -72,6 +77,7 @@ CONTRACT = {
                   "weight_decay=1e-2",
     "nadam_step": "w, g, m, v, t, mu_product, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, "
                   "momentum_decay=4e-3",
+    "amsgrad_step": "w, g, m, v, v_max, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8",
 }
 
 
@@ -143,6 +149,13 @@ HAND_CASES = {
     # w = 1 - 0.1 - 0.00564517784 = 0.89435482216
     "nadam": (nadam_step, (a([1.0]), a([2.0]), a([0.0]), a([0.0]), 1, 1.0), dict(lr=0.1),
               (a([0.89435482216]), a([0.2]), a([0.004]), 0.45007347359)),
+    # as "adam", with v_max = [5, 1] before the step: v = [3, 3], v_max = max([5, 1], [3, 3]) = [5, 3]
+    # corrected: m_hat = [2, -1], v_max / 0.75 = [20/3, 4], roots [2.5819889, 2]
+    # w = [1 - 0.1*2/2.5819889, -1 + 0.1*1/2] = [0.92254033, -0.95]
+    "amsgrad": (amsgrad_step,
+                (a([1.0, -1.0]), a([2.0, -1.0]), a([1.0, -0.5]), a([2.0, 5.0]), a([5.0, 1.0]), 2),
+                dict(lr=0.1, beta1=0.5, beta2=0.5),
+                (a([0.92254033, -0.95]), a([1.5, -0.75]), a([3.0, 3.0]), a([5.0, 3.0]))),
 }
 
 
@@ -399,6 +412,67 @@ def test_nadam_matches_independent_derivation(hp):
 
 
 # ---------------------------------------------------------------------------
+# AMSGrad: Adam with a denominator that never shrinks
+# ---------------------------------------------------------------------------
+
+def test_amsgrad_is_adam_while_the_second_moment_grows():
+    # |g| grows every step, so v only grows and its running maximum is v itself
+    w, m, v, v_max = a([0.3, -2.0]), np.zeros(2), np.zeros(2), np.zeros(2)
+    w_adam, m_adam, v_adam = w, m, v
+    for t in range(1, 20):
+        g = a([1.0, -0.5]) * 1.2 ** t
+        w, m, v, v_max = amsgrad_step(w, g, m, v, v_max, t, lr=0.05)
+        w_adam, m_adam, v_adam = adam_step(w_adam, g, m_adam, v_adam, t, lr=0.05)
+        close(w, w_adam, rtol=1e-12)
+        np.testing.assert_array_equal(v_max, v)
+
+
+def test_amsgrad_remembers_a_large_gradient_that_adam_forgets():
+    # one large gradient, then small ones (the gradients do not depend on w, so both rules
+    # see the same m and v): Adam's step grows back as v forgets the large gradient,
+    # AMSGrad's denominator keeps it, so its step is never larger than Adam's
+    ams, adam = (a([0.0]), np.zeros(1), np.zeros(1), np.zeros(1)), (a([0.0]), np.zeros(1), np.zeros(1))
+    previous_max = np.zeros(1)
+    for t in range(1, 200):
+        g = a([100.0 if t == 1 else 0.1])
+        w_ams, w_adam = ams[0], adam[0]
+        ams = amsgrad_step(*ams[:1], g, *ams[1:], t, lr=0.01, beta1=0.0, beta2=0.9)
+        adam = adam_step(*adam[:1], g, *adam[1:], t, lr=0.01, beta1=0.0, beta2=0.9)
+        step_ams, step_adam = abs(ams[0] - w_ams)[0], abs(adam[0] - w_adam)[0]
+        assert step_ams <= step_adam * (1 + 1e-12)
+        assert ams[3][0] >= previous_max[0] and ams[3][0] >= ams[2][0]
+        previous_max = ams[3]
+    assert ams[3][0] == pytest.approx((1 - 0.9) * 100.0 ** 2)   # kept for ever
+    # after 198 small gradients Adam's v is back near 0.1^2: its step is about lr again,
+    # AMSGrad's is lr * 0.1 / sqrt(1000)
+    assert step_adam == pytest.approx(0.01, rel=1e-3)
+    assert step_ams == pytest.approx(0.01 * 0.1 / math.sqrt(1000.0), rel=1e-3)
+
+
+def reddi_counterexample(rule, steps=3000, C=3.0):
+    """Reddi, Kale & Kumar (2018), section 3: f_t(x) = C x once every three steps, -x otherwise,
+    on [-1, 1]; the average loss (C - 2) x / 3 is smallest at x = -1. With beta1 = 0,
+    beta2 = 1 / (1 + C^2) and learning rate 0.5 / sqrt(t), Adam is driven to x = +1."""
+    x, state = a([1.0]), (np.zeros(1), np.zeros(1)) if rule == "adam" else (np.zeros(1),) * 3
+    path = []
+    for t in range(1, steps + 1):
+        g = a([C if t % 3 == 1 else -1.0])
+        hp = dict(lr=0.5 / math.sqrt(t), beta1=0.0, beta2=1.0 / (1.0 + C ** 2))
+        if rule == "adam":
+            x, *state = adam_step(x, g, *state, t, **hp)
+        else:
+            x, *state = amsgrad_step(x, g, *state, t, **hp)
+        x = np.clip(x, -1.0, 1.0)   # the projection onto the feasible set
+        path.append(x[0])
+    return np.array(path)
+
+
+def test_adam_fails_and_amsgrad_solves_reddis_counterexample():
+    assert reddi_counterexample("adam")[-300:].mean() > 0.99        # the worst point of [-1, 1]
+    assert reddi_counterexample("amsgrad")[-300:].mean() < -0.99    # the minimum
+
+
+# ---------------------------------------------------------------------------
 # Convergence on an ill-conditioned quadratic, every optimizer
 # ---------------------------------------------------------------------------
 
@@ -417,6 +491,7 @@ CONVERGENCE = [
     # decoupled decay keeps pulling towards 0: a small decay, a looser tolerance
     ("adamw", dict(lr=0.05, weight_decay=1e-4), 1e-3),
     ("nadam", dict(lr=0.05), 1e-9),
+    ("amsgrad", dict(lr=0.05), 1e-8),
 ]
 
 
@@ -438,6 +513,9 @@ def random_state(name, w, rng):
     if name == "nadam":
         return (rng.normal(size=w.shape).astype(w.dtype),
                 rng.uniform(0.1, 1.0, w.shape).astype(w.dtype), 0.3)
+    if name == "amsgrad":
+        return (rng.normal(size=w.shape).astype(w.dtype),
+                *(rng.uniform(0.1, 1.0, w.shape).astype(w.dtype) for _ in range(2)))
     return tuple(rng.uniform(0.1, 1.0, w.shape).astype(w.dtype) for _ in init_state(name, w))
 
 

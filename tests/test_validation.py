@@ -12,7 +12,8 @@ import pytest
 
 import solutions
 from assertions import assert_error_names_argument
-from solutions import (adagrad_step, adam_step, adamw_step, cosine_decay, exponential_decay, gd_step,
+from solutions import (adagrad_step, adam_step, adamw_step, amsgrad_step, cosine_decay, exponential_decay,
+                       gd_step,
                        linear_scaling, linear_warmup, step_decay, warmup_cosine,
                        heavy_ball_step, initialize_adam, initialize_velocity, momentum_step,
                        nadam_step, nesterov_step, numerical_gradient, random_mini_batches,
@@ -62,6 +63,10 @@ CASES = [
     ("adam v shape", lambda: adam_step(w2, w2, z2, z3, 1), ValueError, "v", ""),
     ("adamw g shape", lambda: adamw_step(w2, z3, z2, z2, 1), ValueError, "g", ""),
     ("nadam v shape", lambda: nadam_step(w2, w2, z2, z3, 1, 1.0), ValueError, "v", ""),
+    ("amsgrad v_max shape", lambda: amsgrad_step(w2, w2, z2, z2, z3, 1), ValueError, "v_max",
+     "v_max has shape (3,) but w has shape (2,)"),
+    ("amsgrad beta2", lambda: amsgrad_step(w2, w2, z2, z2, z2, 1, beta2=1.0), ValueError, "beta2", ""),
+    ("amsgrad t zero", lambda: amsgrad_step(w2, w2, z2, z2, z2, 0), ValueError, "t", ""),
     # --- learning rates and hyperparameters -----------------------------------------------
     ("lr negative", lambda: gd_step(w2, w2, -0.1), ValueError, "lr", "non-negative, got -0.1"),
     ("lr string", lambda: momentum_step(w2, w2, z2, "0.1"), TypeError, "lr", "str"),
