@@ -4,8 +4,10 @@ Headless Chromium (Debian's, driven by Playwright) opens each HTML page of the
 session's build of the course from file://, with every request other than for
 local files blocked, and checks what a careful reader would notice:
 
-- math: no MathJax error box (mjx-merror, "\\tag not allowed ..."), and no raw
-  TeX ($$, \\begin{...}) left in the text outside code;
+- math: no MathJax error box (mjx-merror, "\\tag not allowed ..."), no raw
+  TeX ($$, \\begin{...}) left in the text outside code, and at a 1280-px
+  window every display equation fits the column (its end and its number in
+  sight without scrolling sideways);
 - figures: every <img> loaded (naturalWidth > 0), with alt text that is
   neither empty nor a file name or hash; at a 1280-px window no figure of the
   content is shown below 75 % of its natural width;
@@ -116,6 +118,16 @@ AUDIT_WIDE = """async ({minShown}) => {""" + HELPERS + """
     if (node.parentElement && node.parentElement.closest(skip)) continue;
     problems.push(`raw TeX in the text of ${section(node.parentElement)}: ` +
                   `"${clean(text).slice(0, 90)}"`);
+  }
+  // Display equations fit the column: a reader on a desktop sees the end of each, and its
+  // number, without scrolling it sideways (on a phone they may scroll, see AUDIT_NARROW).
+  for (const box of document.querySelectorAll('mjx-container[display="true"]')) {
+    if (box.offsetParent === null || !article.contains(box)) continue;
+    const holder = box.closest('div.math, div.amsmath') || box;
+    const over = Math.max(holder.scrollWidth - holder.clientWidth, box.scrollWidth - box.clientWidth);
+    if (over > 1)
+      problems.push(`the equation ${texOf(box)} in ${section(box)} does not fit the column at ` +
+                    `${window.innerWidth} px (${over} px too wide): its end is scrolled out of sight`);
   }
   // Images.
   for (const img of document.images) {
@@ -335,6 +347,8 @@ PLANTED = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>P
 \\tag not allowed in split environment</mjx-merror></mjx-container></div>
 <mjx-container display="true" style="display:block; width:900px"><mjx-math style="display:block; width:900px">
 wide</mjx-math></mjx-container>
+<div class="math" style="overflow-x:auto"><mjx-container display="true" style="display:block">
+<mjx-math style="display:block; width:2000px">too wide for a desktop</mjx-math></mjx-container></div>
 <img src="absent.png" alt="a plot">
 <img src="wide.png" alt="0123456789abcdef0123456789abcdef.png" style="width:200px">
 <a href="nowhere.html">a lost link</a> <a href="#no-such-anchor">a lost anchor</a>
@@ -368,6 +382,8 @@ def test_the_gate_finds_planted_problems(browser, tmp_path):
         'the link "a lost link" (nowhere.html) leads to a missing file',
         "leads to a missing anchor #no-such-anchor of bad.html",
         "is wider than the column",
+        'the equation too wide for a desktop in section "A planted page" does not fit the column '
+        "at 1280 px",
         "requested https://example.org/remote.png",
         "loads a missing local file",
     ]
