@@ -385,8 +385,28 @@ def test_the_bibliography_lists_every_entry_with_its_link(course_site):
         if url and "Placeholder" not in entry.fields.get("title", ""):
             assert html.escape(url, quote=True) in text or url in text, \
                 f"the bibliography does not link {key} to {url}"
-    assert len(re.findall(r'class="citation"|role="doc-biblioentry"|<dt class="label"', text)) \
-        + text.count('class="citation"') >= 1
+    # (an entry is a <div class="citation ...">, whatever other classes it has)
+    assert re.findall(r'class="citation[ "]|role="doc-biblioentry"|<dt class="label"', text), \
+        "the bibliography page shows no entry"
+
+
+def test_the_bibliography_reads_author_year_like_the_citations(course_site):
+    # A citation reads "Kingma and Ba (2015)": the entry it links to starts with those
+    # authors, and no "[35]" stands in front of it that no citation shows.
+    text = (course_site / "bibliography.html").read_text()
+    bib = course_citations.entries(REPO / "references.bib")
+    entries = re.findall(r'<div class="citation[^"]*" id="([^"]+)"[^>]*>(.*?)</div>', text, re.S)
+    assert len(entries) == len(bib), f"{len(entries)} entries shown, {len(bib)} in references.bib"
+    labelled = [html.unescape(re.sub(r"<[^>]*>", "", body)).split(".")[0][:60]
+                for _, body in entries if 'class="label"' in body]
+    assert not labelled, f"bibliography entries with a numeric label: {labelled[:5]}"
+    # Every chapter's citation of Adam leads to an entry that starts with Kingma's name.
+    page = (course_site / "chapters" / "05_adam.html").read_text()
+    link = re.search(r'href="[^"#]*bibliography\.html#([^"]+)"[^>]*>Kingma and Ba', page)
+    assert link, "chapter 5 has no citation 'Kingma and Ba' linked to the bibliography"
+    body = dict(entries)[link.group(1)]
+    first_words = html.unescape(re.sub(r"<[^>]*>", "", body)).split()[:4]
+    assert "Kingma" in first_words, f"the Adam citation leads to an entry starting {first_words}"
 
 
 def test_every_figure_links_to_its_full_size_image(course_site):
