@@ -457,7 +457,9 @@ def test_the_page_folds_long_plotting_code_and_drops_empty_test_cells(course_sit
      "[Loshchilov and Hutter, 2019](https://arxiv.org/abs/1711.05101))"),
     ("t", "duchi2011adaptive", "[Duchi et al. (2011)](https://jmlr.org/papers/v12/duchi11a.html)"),
     ("t", "polyak1964some", "[Polyak (1964)](https://doi.org/10.1016/0041-5553%2864%2990137-5)"),
-    ("t", "nesterov1983method", "Nesterov (1983)"),
+    ("t", "nesterov1983method", "[Nesterov (1983)](https://www.mathnet.ru/eng/dan46009)"),
+    # (an entry without a DOI or URL: the names and year, unlinked)
+    ("t", "nemirovski1983problem", "Nemirovski and Yudin (1983)"),
 ])
 def test_the_release_writes_a_citation_as_text_with_a_link(kind, keys, text):
     bib = course_citations.entries(REPO / "references.bib")
