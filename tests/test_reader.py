@@ -5,9 +5,10 @@ session's build of the course from file://, with every request other than for
 local files blocked, and checks what a careful reader would notice:
 
 - math: no MathJax error box (mjx-merror, "\\tag not allowed ..."), no raw
-  TeX ($$, \\begin{...}) left in the text outside code, and at a 1280-px
-  window every display equation fits the column (its end and its number in
-  sight without scrolling sideways);
+  TeX ($$, \\begin{...}) left in the text outside code, no equation with two
+  numbers (Sphinx's and its own \\tag), and at a 1280-px window every display
+  equation fits the column (its end and its number in sight without
+  scrolling sideways);
 - figures: every <img> loaded (naturalWidth > 0), with alt text that is
   neither empty nor a file name or hash; at a 1280-px window no figure of the
   content is shown below 75 % of its natural width;
@@ -118,6 +119,15 @@ AUDIT_WIDE = """async ({minShown}) => {""" + HELPERS + """
     if (node.parentElement && node.parentElement.closest(skip)) continue;
     problems.push(`raw TeX in the text of ${section(node.parentElement)}: ` +
                   `"${clean(text).slice(0, 90)}"`);
+  }
+  // One number per equation: Sphinx numbers a top-level amsmath block (its span.eqno) and
+  // MathJax shows the block's own \\tag, so `\\begin{equation}` with a \\tag shows two.
+  for (const box of document.querySelectorAll('mjx-container[display="true"]')) {
+    const holder = box.closest('div.math, div.amsmath');
+    const sphinx = holder && holder.querySelector(':scope > .eqno');
+    if (sphinx && box.querySelector('mjx-labels, mjx-mlabeledtr'))
+      problems.push(`the equation ${texOf(box)} in ${section(box)} shows two numbers, ` +
+                    `${clean(sphinx.textContent)} from Sphinx and its own \\\\tag`);
   }
   // Display equations fit the column: a reader on a desktop sees the end of each, and its
   // number, without scrolling it sideways (on a phone they may scroll, see AUDIT_NARROW).
@@ -347,6 +357,8 @@ PLANTED = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>P
 \\tag not allowed in split environment</mjx-merror></mjx-container></div>
 <mjx-container display="true" style="display:block; width:900px"><mjx-math style="display:block; width:900px">
 wide</mjx-math></mjx-container>
+<div class="math"><span class="eqno">(9.2)</span><mjx-container display="true">
+<mjx-math><mjx-labels>(9.13)</mjx-labels>numbered twice</mjx-math></mjx-container></div>
 <div class="math" style="overflow-x:auto"><mjx-container display="true" style="display:block">
 <mjx-math style="display:block; width:2000px">too wide for a desktop</mjx-math></mjx-container></div>
 <img src="absent.png" alt="a plot">
@@ -384,6 +396,8 @@ def test_the_gate_finds_planted_problems(browser, tmp_path):
         "is wider than the column",
         'the equation too wide for a desktop in section "A planted page" does not fit the column '
         "at 1280 px",
+        'the equation (9.13)numbered twice in section "A planted page" shows two numbers, (9.2) '
+        "from Sphinx",
         "requested https://example.org/remote.png",
         "loads a missing local file",
     ]
