@@ -25,12 +25,14 @@ for folder in (REPO, HERE):
         sys.path.insert(0, str(folder))
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.converters import GenerateAssignment  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput, GetGrades, IgnorePattern, LimitOutput,
     OverwriteKernelspec, SaveAutoGrades,
 )
 
 import course_converters  # noqa: E402
+from course_citations import PlainCitations  # noqa: E402
 from course_preprocessors import (  # noqa: E402
     RestoreDeletedTestCells, SafeOutputs, SandboxedGrading, SanitizeNotebook, ShortErrorsInTestCells,
 )
@@ -55,6 +57,13 @@ c.ClearSolutions.code_stub = {
               "raise NotImplementedError(\"Replace this line with your code\")\n"
               "# ========== END OF YOUR CODE =========="
 }
+
+# The release writes the chapters' citation roles ({cite:t}`kingma2015adam`) out as plain text
+# with a link, from references.bib (Jupyter shows roles raw; the website keeps them and links
+# them to its bibliography page). Right after the header, so that it is cited the same way.
+_release = list(GenerateAssignment.class_traits()["preprocessors"].default())
+c.GenerateAssignment.preprocessors = _release[:1] + [PlainCitations] + _release[1:]
+c.PlainCitations.bibtex_file = str(REPO / "references.bib")
 
 # Student code runs in bubblewrap with these limits. Without bubblewrap grading refuses to
 # start, unless every submission is trusted: --StudentSandbox.trusted_submissions=True.

@@ -37,7 +37,7 @@
   //          so 0.9, 0.99 and 0.999 are evenly spaced (memories of 10, 100, 1000 steps);
   //   int    a count on a log slider;  linear  the value itself;  toggle  a checkbox.
   var HYPER = {
-    lr: { label: "learning rate γ", kind: "log", min: 1e-4, max: 10, zero: true },
+    lr: { label: "learning rate η", kind: "log", min: 1e-4, max: 10, zero: true },
     beta: { label: "momentum β", kind: "decay", max: 0.9999 },
     rho: { label: "momentum ρ", kind: "decay", max: 0.9999 },
     beta1: { label: "β₁ (average of g)", kind: "decay", max: 0.9999 },
@@ -54,23 +54,23 @@
   // the other defaults are the reference package's.
   var OPTIMIZERS = {
     gd: { label: "Gradient descent", short: "GD", color: "#4d4d4d",
-          rule: "w ← w − γ g", defaults: { lr: 0.15 } },
+          rule: "w ← w − η g", defaults: { lr: 0.15 } },
     momentum: { label: "Momentum, average form", short: "Momentum", color: "#1f77b4",
-                rule: "v ← βv + (1 − β)g,  w ← w − γv", defaults: { lr: 0.15, beta: 0.9 } },
+                rule: "v ← βv + (1 − β)g,  w ← w − ηv", defaults: { lr: 0.15, beta: 0.9 } },
     heavy_ball: { label: "Heavy ball, velocity-sum form", short: "Heavy ball", color: "#e377c2",
-                  rule: "v ← ρv + g,  w ← w − γv", defaults: { lr: 0.015, rho: 0.9 } },
+                  rule: "v ← ρv + g,  w ← w − ηv", defaults: { lr: 0.015, rho: 0.9 } },
     nesterov: { label: "Nesterov", short: "Nesterov", color: "#9467bd",
-                rule: "v ← ρv + g,  w ← w − γ(g + ρv)", defaults: { lr: 0.015, rho: 0.9 } },
+                rule: "v ← ρv + g,  w ← w − η(g + ρv)", defaults: { lr: 0.015, rho: 0.9 } },
     adagrad: { label: "AdaGrad", short: "AdaGrad", color: "#8c564b",
-               rule: "G ← G + g²,  w ← w − γ g / (√G + ε)", defaults: { lr: 1.0, eps: 1e-8 } },
+               rule: "G ← G + g²,  w ← w − η g / (√G + ε)", defaults: { lr: 1.0, eps: 1e-8 } },
     rmsprop: { label: "RMSProp", short: "RMSProp", color: "#ff7f0e",
-               rule: "s ← βs + (1 − β)g²,  w ← w − γ g / (√s + ε)",
+               rule: "s ← βs + (1 − β)g²,  w ← w − η g / (√s + ε)",
                defaults: { lr: 0.1, beta: 0.9, eps: 1e-8 } },
     adam: { label: "Adam", short: "Adam", color: "#2ca02c",
-            rule: "m, v: averages of g and g², corrected by 1 − βᵗ;  w ← w − γ m̂ / (√v̂ + ε)",
+            rule: "m, v: averages of g and g², corrected by 1 − βᵗ;  w ← w − η m̂ / (√v̂ + ε)",
             defaults: Object.assign({ lr: 0.3 }, ADAM_DEFAULTS) },
     adamw: { label: "AdamW", short: "AdamW", color: "#17becf",
-             rule: "w ← w(1 − γλ), then Adam's step",
+             rule: "w ← w(1 − ηλ), then Adam's step",
              defaults: Object.assign({ lr: 0.3, weight_decay: 0.01 }, ADAM_DEFAULTS) },
     nadam: { label: "NAdam", short: "NAdam", color: "#a0a11c",
              rule: "Adam with Nesterov momentum and Dozat's schedule μₜ",
@@ -86,15 +86,15 @@
     drop: { label: "drop d", kind: "linear", min: 0, max: 1, step: 0.01 },
     epochs_per_drop: { label: "every T steps", kind: "int", min: 1, max: 1000 },
     warmup_steps: { label: "warm-up W", kind: "int", min: 1, max: 1000 },
-    min_fraction: { label: "final rate / γ₀", kind: "linear", min: 0, max: 1, step: 0.01 },
+    min_fraction: { label: "final rate / η₀", kind: "linear", min: 0, max: 1, step: 0.01 },
   };
 
   var SCHEDULES = {
     constant: { label: "constant", defaults: {} },
-    inverse_time: { label: "inverse time γ₀/(1 + kt)", defaults: { decay_rate: 0.02 } },
-    fixed_interval: { label: "fixed interval γ₀/(1 + k⌊t/T⌋)", defaults: { decay_rate: 1, time_interval: 20 } },
-    exponential: { label: "exponential γ₀e^(−kt)", defaults: { k: 0.01 } },
-    step: { label: "step decay γ₀d^⌊t/T⌋", defaults: { drop: 0.5, epochs_per_drop: 20 } },
+    inverse_time: { label: "inverse time η₀/(1 + kt)", defaults: { decay_rate: 0.02 } },
+    fixed_interval: { label: "fixed interval η₀/(1 + k⌊t/T⌋)", defaults: { decay_rate: 1, time_interval: 20 } },
+    exponential: { label: "exponential η₀e^(−kt)", defaults: { k: 0.01 } },
+    step: { label: "step decay η₀d^⌊t/T⌋", defaults: { drop: 0.5, epochs_per_drop: 20 } },
     cosine: { label: "cosine over the run", defaults: { min_fraction: 0 } },
     linear_warmup: { label: "linear warm-up", defaults: { warmup_steps: 10 } },
     warmup_cosine: { label: "warm-up + cosine", defaults: { warmup_steps: 10, min_fraction: 0 } },
@@ -538,11 +538,11 @@
       return land.minimum ? loss - land.f(land.minimum) : loss;
     }
 
-    // "γ = 0.1, inverse time": what tells racers with one optimizer apart.
+    // "η = 0.1, inverse time": what tells racers with one optimizer apart.
     function racer_summary(racer) {
       if (!("lr" in racer.hyper)) return "no learning rate";
-      var parts = ["γ = " + short_number(racer.hyper.lr)];
-      if (racer.schedule.kind !== "constant") parts.push(SCHEDULES[racer.schedule.kind].label.split(" γ")[0]);
+      var parts = ["η = " + short_number(racer.hyper.lr)];
+      if (racer.schedule.kind !== "constant") parts.push(SCHEDULES[racer.schedule.kind].label.split(" η")[0]);
       if (racer.hyper.bias_correction === false) parts.push("no bias correction");
       return parts.join(", ");
     }

@@ -14,8 +14,12 @@ from them directly. Instead this script:
      does (same preprocessors, same nbgrader_config.py);
    - writes the *page*: the student notebook with the reference outputs on
      every cell that is neither an exercise nor a test, and a download box;
-   - writes downloads/<chapter>.zip: the student notebook, the helper
-     modules from autograder/source/<chapter>/ and a requirements.txt;
+     the test cells left empty by the hidden tests' removal are dropped, long
+     plotting code is folded (the `hide-input` tag), and the citation roles
+     stay roles (Sphinx links them to the bibliography);
+   - writes downloads/<chapter>.zip: the student notebook (citations written
+     out as text with links, as nbgrader releases it), the helper modules
+     from autograder/source/<chapter>/ and a requirements.txt;
 3. runs `jupyter-book build` on the stage.
 
 Usage: build_site.py [--root DIR] [--out DIR]
@@ -59,6 +63,12 @@ sys.path.insert(0, str(REPO))
 from grading.cells import without_hidden_tests  # noqa: E402
 
 MATHJAX = REPO / "vendor" / "mathjax"
+SITE_CSS = REPO / "vendor" / "descent.css"
+EXTENSIONS = ("book_guard.py", "playground_assets.py", "unique_scripts.py", "figures.py",
+              "citation_style.py", "display_math.py")
+BIBLIOGRAPHY = "references.bib"
+# A code cell longer than this (in lines of code) that draws a figure is folded on the page.
+FOLD_LINES = 12
 PLAYGROUND = REPO / "playground"
 ENGINE_PLACEHOLDER = '"@ENGINE@"'
 MATHJAX_CDN_HINTS = ("cdn.jsdelivr.net/npm/mathjax", "cdnjs.cloudflare.com/ajax/libs/mathjax")
@@ -112,10 +122,13 @@ def stage_book_files(root, stage):
                              "(pages other than chapters must be Markdown files).")
         (stage / f"{page}.md").parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source, stage / f"{page}.md")
+    if (root / BIBLIOGRAPHY).is_file():
+        shutil.copy(root / BIBLIOGRAPHY, stage / BIBLIOGRAPHY)
     shutil.copytree(MATHJAX, stage / "vendor" / "mathjax", ignore=shutil.ignore_patterns("*.md"))
+    shutil.copy(SITE_CSS, stage / "vendor" / SITE_CSS.name)
     stage_playground(stage / "vendor" / "playground")
     (stage / "scripts").mkdir()
-    for extension in ("book_guard.py", "playground_assets.py", "unique_scripts.py"):
+    for extension in EXTENSIONS:
         shutil.copy(SCRIPTS / extension, stage / "scripts" / extension)
     (stage / STAGE_MARKER).write_text("Staged by scripts/build_site.py: safe to publish.\n")
 
@@ -153,23 +166,30 @@ def load_nbgrader_config(root):
     return PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
 
 
-def release_preprocessors(config, *, with_header_footer):
+def release_preprocessors(config, *, with_header_footer, for_web_page=False):
     """generate_assignment's preprocessors in its order, minus the database step.
 
     SaveCells writes to nbgrader's gradebook and does not change the notebook.
-    The header/footer cells belong in the download, not on the web page.
+    The header/footer cells belong in the download, not on the web page; so
+    does what a preprocessor marks `on_web_page = False` (the citations written
+    out as text: on the page Sphinx renders the roles).
     """
     skipped = (SaveCells,) if with_header_footer else (SaveCells, IncludeHeaderFooter)
     chosen = GenerateAssignment(config=config).preprocessors
-    return [pp for pp in chosen if not issubclass(pp, skipped)]
+    return [pp for pp in chosen if not issubclass(pp, skipped)
+            and not (for_web_page and getattr(pp, "on_web_page", True) is False)]
 
 
-def student_notebook(source_path, config, *, with_header_footer):
-    """The notebook `nbgrader generate_assignment` would release, as text."""
+def student_notebook(source_path, config, *, with_header_footer, for_web_page=False):
+    """The notebook `nbgrader generate_assignment` would release, as text.
+
+    for_web_page: the release for the website's page (roles kept for Sphinx).
+    """
     config = copy.deepcopy(config)
     config.Exporter.default_preprocessors = []
     exporter = NotebookExporter(config=config)
-    for preprocessor in release_preprocessors(config, with_header_footer=with_header_footer):
+    for preprocessor in release_preprocessors(config, with_header_footer=with_header_footer,
+                                              for_web_page=for_web_page):
         exporter.register_preprocessor(preprocessor)
     chapter = source_path.stem
     resources = {
@@ -355,8 +375,38 @@ def download_box(chapter):
         ":::")
 
 
+def code_lines(source):
+    """The lines of a cell that hold code (not blank, not only a comment)."""
+    return [line for line in source.split("\n") if line.strip() and not line.strip().startswith("#")]
+
+
+def is_empty_placeholder(cell):
+    """A test cell that the release left without code: the hidden tests were all it had."""
+    return cell.cell_type == "code" and is_grade(cell) and not code_lines(cell.source)
+
+
+def draws_a_figure(cell):
+    return any(output.get("output_type") in ("display_data", "execute_result")
+               and any(kind.startswith("image/") for kind in output.get("data", {}))
+               for output in cell.get("outputs", []))
+
+
+def should_fold(cell):
+    """Long plotting code: folded behind a toggle on the page (never in the notebook).
+
+    Exercise, test, setup and carried-over cells (every cell with nbgrader
+    metadata) stay open.
+    """
+    return (cell.cell_type == "code" and "nbgrader" not in cell.metadata
+            and len(code_lines(cell.source)) > FOLD_LINES and draws_a_figure(cell))
+
+
 def page_notebook(student_text, reference, chapter, number):
-    """The student notebook with the reference outputs and a download box."""
+    """The student notebook with the reference outputs and a download box.
+
+    On the page only: the test cells the hidden tests' removal left empty are
+    dropped, and long plotting code is folded (MyST-NB's hide-input tag).
+    """
     page = nbformat.reads(student_text, as_version=4)
     if len(page.cells) != len(reference.cells):
         raise BuildError(f"{chapter}: the student and reference notebooks differ in length.")
@@ -366,6 +416,11 @@ def page_notebook(student_text, reference, chapter, number):
         elif cell.cell_type == "code" and not (is_solution(cell) or is_grade(cell)):
             cell.outputs = reference_cell.outputs
             cell.execution_count = reference_cell.execution_count
+            if should_fold(cell):
+                tags = cell.metadata.setdefault("tags", [])
+                if "hide-input" not in tags:
+                    tags.append("hide-input")
+    page.cells = [cell for cell in page.cells if not is_empty_placeholder(cell)]
     titles = [i for i, cell in enumerate(page.cells)
               if cell.cell_type == "markdown" and cell.source.startswith("# ")]
     if not titles:
@@ -477,7 +532,8 @@ def build(root, out):
         download = student_notebook(sources[chapter], config, with_header_footer=True)
         write_download(stage / "downloads" / f"{chapter}.zip", chapter, download,
                        helpers[chapter], requirements)
-        on_page = student_notebook(sources[chapter], config, with_header_footer=False)
+        on_page = student_notebook(sources[chapter], config, with_header_footer=False,
+                                   for_web_page=True)
         page = page_notebook(on_page, executed[chapter], chapter, number)
         nbformat.write(page, stage / "chapters" / f"{chapter}.ipynb")
     lap("student notebooks, pages and zips")

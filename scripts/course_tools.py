@@ -19,6 +19,8 @@ def copy_course(destination):
     destination = Path(destination)
     for folder in ["chapters", "solutions", "grading"]:
         shutil.copytree(REPO / folder, destination / folder, ignore=_WORKING_STATE)
+    # The release writes the chapters' citations out from it (autograder/course_citations.py).
+    shutil.copy(REPO / "references.bib", destination / "references.bib")
     shutil.copytree(REPO / "autograder", destination / "autograder", symlinks=True, ignore=_WORKING_STATE)
     return destination / "autograder"
 

@@ -39,8 +39,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 STUDENT = "student"
 # Packages the grader needs (the site's and the tests' tools are left out of the bundle).
-NOT_FOR_GRADING = ("jupyter-book", "sphinx", "sphinx-book-theme", "myst-nb", "pytest", "nbval", "playwright",
-                   "jupyterlab")
+NOT_FOR_GRADING = ("jupyter-book", "sphinx", "sphinx-book-theme", "myst-nb", "sphinxcontrib-bibtex",
+                   "sphinx-togglebutton", "pytest", "nbval", "playwright", "jupyterlab")
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, to build the autograder image (Ubuntu 22.04).
@@ -96,6 +96,7 @@ def stage_course(course, chapter):
     for file in (REPO / "autograder").glob("*.py"):
         shutil.copy(file, autograder / file.name)
     shutil.copytree(REPO / "autograder" / "source" / chapter, autograder / "source" / chapter)  # follows the links
+    shutil.copy(REPO / "references.bib", course / "references.bib")  # the release's citations
     (course / "requirements.txt").write_text(grading_requirements())
     subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "generate_assignment", chapter],
                    cwd=autograder, check=True, capture_output=True, text=True)

@@ -9,7 +9,7 @@ its conventions are listed in ``solutions/README.md``.
 Modules
 -------
 update_rules      array-level update rules (gd_step ... nadam_step)
-parameters        dict-level functions of the seed assignment
+parameters        dict-level functions of the classic deeplearning.ai assignment
 schedules         learning-rate schedules
 gradient_descent  trajectories, mini-batch training, finite differences
 regularization    penalties, ridge regression, early stopping (chapter 7)

@@ -20,12 +20,12 @@ __all__ = ["run_gradient_descent", "numerical_gradient", "train_with_mini_batche
 def run_gradient_descent(grad, w0, lr, num_steps):
     r"""Run gradient descent and return the whole trajectory.
 
-    .. math:: w_{k+1} = w_k - \eta\, \nabla L(w_k), \qquad k = 0, \dots, n-1
+    .. math:: w_{k+1} = w_k - \eta\, \nabla \mathcal{L}(w_k), \qquad k = 0, \dots, n-1
 
     Each step is :func:`solutions.gd_step`. On a 1-D quadratic
-    :math:`L(w) = \tfrac{\lambda}{2} w^2` the iterates are
-    :math:`w_k = (1-\eta\lambda)^k w_0`: they converge for
-    :math:`0 < \eta < 2/\lambda` and diverge for :math:`\eta > 2/\lambda`.
+    :math:`\mathcal{L}(w) = \tfrac{\lambda_1}{2} w^2` the iterates are
+    :math:`w_k = (1-\eta\lambda_1)^k w_0`: they converge for
+    :math:`0 < \eta < 2/\lambda_1` and diverge for :math:`\eta > 2/\lambda_1`.
 
     Parameters
     ----------
@@ -124,7 +124,7 @@ def train_with_mini_batches(X, Y, parameters, cost_and_grads, learning_rate,
     with ``random_mini_batches(X, Y, mini_batch_size, seed + e)``; for every
     batch :math:`(X_b, Y_b)`
 
-    .. math:: \theta \leftarrow \theta - \alpha\, \nabla_\theta J(\theta; X_b, Y_b)
+    .. math:: w \leftarrow w - \eta\, \nabla_w \mathcal{L}(w; X_b, Y_b)
 
     through :func:`solutions.update_parameters_with_gd`, with
     ``cost, grads = cost_and_grads(X_b, Y_b, parameters)``. Batch gradient
@@ -141,7 +141,7 @@ def train_with_mini_batches(X, Y, parameters, cost_and_grads, learning_rate,
         ``cost_and_grads(X_b, Y_b, parameters) -> (cost, grads)`` with
         ``grads = {"dW1": ..., "db1": ..., ...}``.
     learning_rate : float
-        :math:`\alpha \ge 0`.
+        Learning rate :math:`\eta \ge 0`.
     mini_batch_size : int, default 64
     num_epochs : int, default 1
         :math:`E \ge 0`.

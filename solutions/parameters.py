@@ -1,6 +1,6 @@
-r"""Dictionary-level functions: the layout of the seed assignment (reference API, section 2).
+r"""Dictionary-level functions: the layout of the classic deeplearning.ai assignment (reference API, section 2).
 
-Parameters of an L-layer network are a dict ``{"W1": ..., "b1": ..., "WL": ..., "bL": ...}``;
+Parameters of a D-layer network are a dict ``{"W1": ..., "b1": ..., "WD": ..., "bD": ...}``;
 gradients use the keys ``"dW1"``, ``"db1"``, ...; optimizer states use the
 gradient keys. Each function applies the matching array-level rule of
 :mod:`solutions.update_rules` to every parameter and returns new dicts of
@@ -37,8 +37,8 @@ def _zeros_like_parameters(parameters):
 def update_parameters_with_gd(parameters, grads, learning_rate):
     r"""One gradient-descent step on every parameter.
 
-    .. math:: W^{[l]} \leftarrow W^{[l]} - \alpha\, dW^{[l]}, \qquad
-              b^{[l]} \leftarrow b^{[l]} - \alpha\, db^{[l]}
+    .. math:: W^{[l]} \leftarrow W^{[l]} - \eta\, dW^{[l]}, \qquad
+              b^{[l]} \leftarrow b^{[l]} - \eta\, db^{[l]}
 
     The dict form of :func:`solutions.gd_step` (deeplearning.ai
     optimization assignment layout).
@@ -50,7 +50,7 @@ def update_parameters_with_gd(parameters, grads, learning_rate):
     grads : dict of ndarray
         ``{"dW1": ..., "db1": ..., ...}``, each shaped like its parameter.
     learning_rate : float
-        :math:`\alpha \ge 0`.
+        :math:`\eta \ge 0`.
 
     Returns
     -------
@@ -76,7 +76,7 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
     r"""Shuffle the examples and cut them into mini-batches.
 
     Calls ``np.random.seed(seed)`` (this resets NumPy's global random
-    state, as the seed assignment does), draws one permutation
+    state, as the classic assignment does), draws one permutation
     ``np.random.permutation(m)`` shared by the columns of ``X`` and ``Y``,
     and cuts the shuffled columns into consecutive batches of
     ``mini_batch_size``. The last batch holds the remainder
@@ -149,7 +149,7 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
     .. math::
 
         v_{dW} &\leftarrow \beta\, v_{dW} + (1-\beta)\, dW \\
-        W &\leftarrow W - \alpha\, v_{dW} \quad\text{(and likewise for } b\text{)}
+        W &\leftarrow W - \eta\, v_{dW} \quad\text{(and likewise for } b\text{)}
 
     The dict form of :func:`solutions.momentum_step` (deeplearning.ai
     optimization assignment).
@@ -161,7 +161,7 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
     beta : float
         Momentum decay in [0, 1).
     learning_rate : float
-        :math:`\alpha \ge 0`.
+        :math:`\eta \ge 0`.
 
     Returns
     -------
@@ -197,12 +197,12 @@ def update_parameters_with_rmsprop(parameters, grads, s, learning_rate, beta=0.9
     .. math::
 
         s_{dW} &\leftarrow \beta\, s_{dW} + (1-\beta)\, dW^2 \\
-        W &\leftarrow W - \alpha\, dW / \left(\sqrt{s_{dW}} + \epsilon\right)
+        W &\leftarrow W - \eta\, dW / \left(\sqrt{s_{dW}} + \epsilon\right)
             \quad\text{(and likewise for } b\text{)}
 
     Hinton's Coursera lecture 6e (2012), no bias correction, ``epsilon``
     outside the square root; the dict form of :func:`solutions.rmsprop_step`
-    in the seed assignment's layout. ``s`` holds the running averages of the
+    in the classic assignment's layout. ``s`` holds the running averages of the
     squared gradients under the gradient keys (``"dW1"``, ``"db1"``, ...);
     start with zeros shaped like each parameter (the ``s`` of
     :func:`initialize_adam`, or :func:`initialize_velocity`). Unrolled from
@@ -213,7 +213,7 @@ def update_parameters_with_rmsprop(parameters, grads, s, learning_rate, beta=0.9
     parameters, grads, s : dict of ndarray
         Parameters, gradients and averages of squared gradients.
     learning_rate : float
-        :math:`\alpha \ge 0`.
+        :math:`\eta \ge 0`.
     beta : float, default 0.9
         Decay :math:`\beta \in [0, 1)` of the squared-gradient averages.
     epsilon : float, default 1e-8
@@ -287,7 +287,7 @@ def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01,
         s_{dW} \leftarrow \beta_2 s_{dW} + (1-\beta_2)\, dW^2 \\
         v^{\text{corrected}}_{dW} &= v_{dW} / (1-\beta_1^t), \qquad
         s^{\text{corrected}}_{dW} = s_{dW} / (1-\beta_2^t) \\
-        W &\leftarrow W - \alpha\, v^{\text{corrected}}_{dW} /
+        W &\leftarrow W - \eta\, v^{\text{corrected}}_{dW} /
               \left(\sqrt{s^{\text{corrected}}_{dW}} + \epsilon\right)
 
     Kingma & Ba 2015, Algorithm 1, in the deeplearning.ai naming (``v`` is
@@ -301,7 +301,7 @@ def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01,
     t : int
         1-based index of this update (the number of Adam steps taken so far, plus one).
     learning_rate : float, default 0.01
-        :math:`\alpha \ge 0`.
+        :math:`\eta \ge 0`.
     beta1, beta2 : float, default 0.9, 0.999
         Decays of the two moment averages, in [0, 1).
     epsilon : float, default 1e-8

@@ -29,7 +29,7 @@ def _result(value, scalar):
 def update_lr(learning_rate0, epoch_num, decay_rate):
     r"""Inverse-time decay, applied every epoch.
 
-    .. math:: \alpha = \frac{\alpha_0}{1 + k \cdot \text{epoch\_num}}
+    .. math:: \eta = \frac{\eta_0}{1 + k \cdot \text{epoch\_num}}
 
     Convention: the deeplearning.ai optimization assignment's ``update_lr``
     (Ng, "learning rate decay").
@@ -37,7 +37,7 @@ def update_lr(learning_rate0, epoch_num, decay_rate):
     Parameters
     ----------
     learning_rate0 : float
-        Initial learning rate :math:`\alpha_0 \ge 0`.
+        Initial learning rate :math:`\eta_0 \ge 0`.
     epoch_num : int, float or ndarray
         Epoch number(s), :math:`\ge 0`.
     decay_rate : float
@@ -62,7 +62,7 @@ def update_lr(learning_rate0, epoch_num, decay_rate):
 def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
     r"""Inverse-time decay applied at fixed intervals (a staircase).
 
-    .. math:: \alpha = \frac{\alpha_0}{1 + k \left\lfloor \text{epoch\_num} / T \right\rfloor}
+    .. math:: \eta = \frac{\eta_0}{1 + k \left\lfloor \text{epoch\_num} / T \right\rfloor}
 
     Constant on each interval :math:`[jT, (j+1)T)`, dropping at the multiples
     of :math:`T`. Convention: the deeplearning.ai optimization assignment's
@@ -71,7 +71,7 @@ def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000)
     Parameters
     ----------
     learning_rate0 : float
-        Initial learning rate :math:`\alpha_0 \ge 0`.
+        Initial learning rate :math:`\eta_0 \ge 0`.
     epoch_num : int, float or ndarray
         Epoch number(s), :math:`\ge 0`.
     decay_rate : float
@@ -99,12 +99,12 @@ def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000)
 def exponential_decay(learning_rate0, epoch_num, k):
     r"""Exponential decay.
 
-    .. math:: \alpha = \alpha_0\, e^{-k \cdot \text{epoch\_num}}
+    .. math:: \eta = \eta_0\, e^{-k \cdot \text{epoch\_num}}
 
     Parameters
     ----------
     learning_rate0 : float
-        Initial learning rate :math:`\alpha_0 \ge 0`.
+        Initial learning rate :math:`\eta_0 \ge 0`.
     epoch_num : int, float or ndarray
         Epoch number(s), :math:`\ge 0`.
     k : float
@@ -134,7 +134,7 @@ def exponential_decay(learning_rate0, epoch_num, k):
 def step_decay(learning_rate0, epoch_num, drop=0.5, epochs_per_drop=10):
     r"""Step decay: multiply the rate by ``drop`` every ``epochs_per_drop`` epochs.
 
-    .. math:: \alpha = \alpha_0 \cdot \text{drop}^{\left\lfloor \text{epoch\_num} / T \right\rfloor}
+    .. math:: \eta = \eta_0 \cdot \text{drop}^{\left\lfloor \text{epoch\_num} / T \right\rfloor}
 
     Constant on each interval :math:`[jT, (j+1)T)`. The schedule of the
     ResNet paper (He et al. 2016) is step decay with drop 0.1 (a tenfold
@@ -143,7 +143,7 @@ def step_decay(learning_rate0, epoch_num, drop=0.5, epochs_per_drop=10):
     Parameters
     ----------
     learning_rate0 : float
-        Initial learning rate :math:`\alpha_0 \ge 0`.
+        Initial learning rate :math:`\eta_0 \ge 0`.
     epoch_num : int, float or ndarray
         Epoch number(s), :math:`\ge 0`.
     drop : float, default 0.5
@@ -186,11 +186,11 @@ def _check_min_lr(min_learning_rate, lr0):
 def cosine_decay(learning_rate0, step, total_steps, min_learning_rate=0.0):
     r"""Cosine annealing from ``learning_rate0`` down to ``min_learning_rate`` over ``total_steps``.
 
-    .. math:: \alpha = \alpha_{\min} + \tfrac12 (\alpha_0 - \alpha_{\min})
+    .. math:: \eta = \eta_{\min} + \tfrac12 (\eta_0 - \eta_{\min})
               \left(1 + \cos\frac{\pi \min(\text{step}, T)}{T}\right)
 
-    Starts at :math:`\alpha_0` (step 0), passes the mean of the two rates at
-    step :math:`T/2`, reaches :math:`\alpha_{\min}` at step :math:`T` and
+    Starts at :math:`\eta_0` (step 0), passes the mean of the two rates at
+    step :math:`T/2`, reaches :math:`\eta_{\min}` at step :math:`T` and
     stays there. Source: Loshchilov & Hutter (2017), SGDR, one cycle without
     restarts; the closed form of ``torch.optim.lr_scheduler.CosineAnnealingLR``
     with ``T_max = total_steps`` and ``eta_min = min_learning_rate``.
@@ -198,13 +198,13 @@ def cosine_decay(learning_rate0, step, total_steps, min_learning_rate=0.0):
     Parameters
     ----------
     learning_rate0 : float
-        Initial (peak) learning rate :math:`\alpha_0 \ge 0`.
+        Initial (peak) learning rate :math:`\eta_0 \ge 0`.
     step : int, float or ndarray
         Step (or epoch) number(s), counted from 0, :math:`\ge 0`.
     total_steps : int
         Length :math:`T \ge 1` of the decay.
     min_learning_rate : float, default 0.0
-        Final rate :math:`0 \le \alpha_{\min} \le \alpha_0`.
+        Final rate :math:`0 \le \eta_{\min} \le \eta_0`.
 
     Returns
     -------
@@ -228,20 +228,20 @@ def cosine_decay(learning_rate0, step, total_steps, min_learning_rate=0.0):
 def linear_warmup(learning_rate0, step, warmup_steps):
     r"""Linear warm-up to ``learning_rate0`` over ``warmup_steps`` steps, then constant.
 
-    .. math:: \alpha = \alpha_0 \min\!\left(1, \frac{\text{step} + 1}{W}\right)
+    .. math:: \eta = \eta_0 \min\!\left(1, \frac{\text{step} + 1}{W}\right)
 
     Steps are counted from 0, and the first step already moves: step 0 uses
-    :math:`\alpha_0 / W`, step :math:`W - 1` the full :math:`\alpha_0`, so
-    the :math:`W` warm-up steps use :math:`\alpha_0/W, 2\alpha_0/W, \dots,
-    \alpha_0`. (Implementations that use ``step / W`` instead spend their
-    first step at rate 0 and reach :math:`\alpha_0` one step later.) Source:
+    :math:`\eta_0 / W`, step :math:`W - 1` the full :math:`\eta_0`, so
+    the :math:`W` warm-up steps use :math:`\eta_0/W, 2\eta_0/W, \dots,
+    \eta_0`. (Implementations that use ``step / W`` instead spend their
+    first step at rate 0 and reach :math:`\eta_0` one step later.) Source:
     the gradual warm-up of Goyal et al. (2017), which raises the rate
-    linearly to :math:`k\alpha` over the first 5 epochs.
+    linearly to :math:`k\eta` over the first 5 epochs.
 
     Parameters
     ----------
     learning_rate0 : float
-        The rate reached at the end of the warm-up, :math:`\alpha_0 \ge 0`.
+        The rate reached at the end of the warm-up, :math:`\eta_0 \ge 0`.
     step : int, float or ndarray
         Step number(s), counted from 0, :math:`\ge 0`.
     warmup_steps : int
@@ -267,16 +267,16 @@ def warmup_cosine(learning_rate0, step, warmup_steps, total_steps, min_learning_
     r"""Linear warm-up for ``warmup_steps`` steps, then cosine decay over the remaining steps.
 
     .. math::
-        \alpha = \begin{cases}
-            \alpha_0 \, (\text{step} + 1) / W & \text{step} < W \\
-            \text{cosine\_decay}(\alpha_0,\ \text{step} - W,\ T - W,\ \alpha_{\min}) & \text{step} \ge W
+        \eta = \begin{cases}
+            \eta_0 \, (\text{step} + 1) / W & \text{step} < W \\
+            \text{cosine\_decay}(\eta_0,\ \text{step} - W,\ T - W,\ \eta_{\min}) & \text{step} \ge W
         \end{cases}
 
-    The warm-up (as :func:`linear_warmup`) reaches :math:`\alpha_0` at step
+    The warm-up (as :func:`linear_warmup`) reaches :math:`\eta_0` at step
     :math:`W - 1`; the cosine (as :func:`cosine_decay`) starts at
-    :math:`\alpha_0` at step :math:`W`, so the schedule is continuous, and
-    reaches :math:`\alpha_{\min}` at step :math:`T`. The warm-up ramps from
-    :math:`\alpha_0/W`, whatever :math:`\alpha_{\min}`. ``warmup_steps = 0``
+    :math:`\eta_0` at step :math:`W`, so the schedule is continuous, and
+    reaches :math:`\eta_{\min}` at step :math:`T`. The warm-up ramps from
+    :math:`\eta_0/W`, whatever :math:`\eta_{\min}`. ``warmup_steps = 0``
     gives plain cosine decay. The shape of the schedules used to train
     transformers (e.g. Hugging Face's ``get_cosine_schedule_with_warmup``,
     whose warm-up uses ``step / W``).
@@ -284,7 +284,7 @@ def warmup_cosine(learning_rate0, step, warmup_steps, total_steps, min_learning_
     Parameters
     ----------
     learning_rate0 : float
-        Peak learning rate :math:`\alpha_0 \ge 0`.
+        Peak learning rate :math:`\eta_0 \ge 0`.
     step : int, float or ndarray
         Step number(s), counted from 0, :math:`\ge 0`.
     warmup_steps : int
@@ -292,7 +292,7 @@ def warmup_cosine(learning_rate0, step, warmup_steps, total_steps, min_learning_
     total_steps : int
         Total length :math:`T \ge 1`: warm-up plus :math:`T - W` steps of decay.
     min_learning_rate : float, default 0.0
-        Final rate :math:`0 \le \alpha_{\min} \le \alpha_0`.
+        Final rate :math:`0 \le \eta_{\min} \le \eta_0`.
 
     Returns
     -------
@@ -319,16 +319,16 @@ def warmup_cosine(learning_rate0, step, warmup_steps, total_steps, min_learning_
 def linear_scaling(learning_rate0, batch_size, base_batch_size=256):
     r"""The linear scaling rule: scale the learning rate with the mini-batch size.
 
-    .. math:: \alpha = \alpha_0 \cdot \frac{B}{B_{\text{base}}}
+    .. math:: \eta = \eta_0 \cdot \frac{B}{B_{\text{base}}}
 
     Double the batch, double the learning rate. Source: Goyal et al. (2017),
     *Accurate, Large Minibatch SGD*, who train ResNet-50 with
-    :math:`\alpha = 0.1 \cdot B / 256`, starting with a gradual warm-up.
+    :math:`\eta = 0.1 \cdot B / 256`, starting with a gradual warm-up.
 
     Parameters
     ----------
     learning_rate0 : float
-        The learning rate :math:`\alpha_0 \ge 0` that works at ``base_batch_size``.
+        The learning rate :math:`\eta_0 \ge 0` that works at ``base_batch_size``.
     batch_size : int
         The mini-batch size :math:`B \ge 1` to train with.
     base_batch_size : int, default 256

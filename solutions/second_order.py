@@ -180,8 +180,8 @@ def lbfgs_direction(grad, s_history, y_history):
     :math:`H_k` is the BFGS approximation of the inverse Hessian built from
     the stored pairs :math:`s_i = w_{i+1} - w_i`,
     :math:`y_i = \nabla\mathcal{L}(w_{i+1}) - \nabla\mathcal{L}(w_i)`, applied to
-    :math:`H^0 = \gamma I` with :math:`\gamma = s^\top y / y^\top y` of the
-    newest pair (:math:`\gamma = 1` with no pairs, so the direction is then
+    :math:`H_k^0 = \gamma_k I` with :math:`\gamma_k = s_{k-1}^\top y_{k-1} / y_{k-1}^\top y_{k-1}`
+    of the newest pair (:math:`\gamma_k = 1` with no pairs, so the direction is then
     :math:`-\nabla\mathcal{L}`). With :math:`\rho_i = 1/(y_i^\top s_i)`:
 
     .. math::
@@ -189,9 +189,9 @@ def lbfgs_direction(grad, s_history, y_history):
         &q \leftarrow \nabla\mathcal{L};\quad
         \text{for } i = \text{newest} \dots \text{oldest}:\;
         \alpha_i = \rho_i s_i^\top q,\; q \leftarrow q - \alpha_i y_i \\
-        &r \leftarrow \gamma q;\quad
+        &r \leftarrow \gamma_k q;\quad
         \text{for } i = \text{oldest} \dots \text{newest}:\;
-        \beta = \rho_i y_i^\top r,\; r \leftarrow r + (\alpha_i - \beta)\, s_i \\
+        \beta_i = \rho_i y_i^\top r,\; r \leftarrow r + (\alpha_i - \beta_i)\, s_i \\
         &\text{return } -r
 
     Source: Nocedal & Wright (2006), Algorithm 7.4 and eq. (7.20).

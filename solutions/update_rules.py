@@ -79,8 +79,8 @@ def gd_step(w, g, lr):
     .. math:: w \leftarrow w - \eta\, g
 
     Convention: Cauchy's steepest descent (1847) with a fixed step size
-    :math:`\eta`; on :math:`L(w) = \tfrac{\lambda}{2} w^2` it converges for
-    :math:`0 < \eta < 2/\lambda`.
+    :math:`\eta`; on :math:`\mathcal{L}(w) = \tfrac{\lambda_1}{2} w^2` it converges for
+    :math:`0 < \eta < 2/\lambda_1`.
 
     Parameters
     ----------

@@ -25,6 +25,9 @@ FIXTURE = REPO / "tests" / "fixtures" / "project"
 sys.path.insert(0, str(REPO / "scripts"))
 import build_site  # noqa: E402
 
+sys.path.insert(0, str(REPO / "autograder"))
+import course_citations  # noqa: E402
+
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".svg", ".woff", ".woff2",
                    ".ttf", ".eot", ".inv", ".pickle"}
 REFERENCE_IMPORTS = ("import solutions", "from solutions", "import grading", "from grading")
@@ -274,6 +277,9 @@ def nbgrader_release(root, chapter, tmp_path):
     shutil.copytree(root / "autograder", course, ignore=shutil.ignore_patterns(
         "release", "submitted", "autograded", "feedback", "gradebook.db", "*.log",
         "__pycache__"))
+    # The course's config writes the citations out from references.bib next to autograder/.
+    if (root / "references.bib").is_file():
+        shutil.copy(root / "references.bib", tmp_path / "references.bib")
     subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "generate_assignment",
                     chapter, "--no-db"], cwd=course, check=True, capture_output=True)
     return (course / "release" / chapter / f"{chapter}.ipynb").read_text()
@@ -332,3 +338,143 @@ def test_a_solution_cell_becomes_an_import_of_the_reference():
     source = "import numpy as np\n\ndef gd_step(w):\n    ### BEGIN SOLUTION\n    return w\n"
     assert build_site.reference_import(source, {"gd_step"}, "a cell") == \
         "import numpy as np\nfrom solutions import gd_step"
+
+
+# ------------------------------------------- what a reader gets besides the text
+
+
+@pytest.fixture(scope="module")
+def course_site(built_site):
+    return built_site(REPO)
+
+
+def cite_roles(text):
+    return course_citations.ROLE.findall(text)
+
+
+def test_citations_are_links_on_the_page_and_plain_text_in_the_downloads(course_site):
+    chapters = build_site.toc_chapters(REPO / "_toc.yml")
+    bibliography = (course_site / "bibliography.html").read_text()
+    cited_somewhere = False
+    for chapter in chapters:
+        source = nbformat.read(REPO / "chapters" / f"{chapter}.ipynb", as_version=4)
+        cites = [cell for cell in source.cells
+                 if cell.cell_type == "markdown" and cite_roles(cell.source)]
+        page = (course_site / "chapters" / f"{chapter}.html").read_text()
+        assert "{cite" not in html.unescape(re.sub(r"<[^>]*>", "", page)), \
+            f"{chapter}: a citation role is shown raw on the page"
+        with zipfile.ZipFile(next(course_site.joinpath("_downloads").rglob(f"{chapter}.zip"))) as z:
+            shipped = nbformat.reads(z.read(f"{chapter}/{chapter}.ipynb").decode(), as_version=4)
+        raw = [cell.source[:60] for cell in shipped.cells if cite_roles(cell.source)]
+        assert not raw, f"{chapter}: the download keeps citation roles in {raw}"
+        if cites:
+            cited_somewhere = True
+            targets = re.findall(r'href="[^"#]*bibliography\.html#([^"]+)"', page)
+            assert targets, f"{chapter} cites papers, but no citation links to the bibliography"
+            missing = [t for t in set(targets) if f'id="{t}"' not in bibliography]
+            assert not missing, f"{chapter}: citations link to missing entries {missing}"
+    assert cited_somewhere or not any(
+        cite_roles((REPO / "chapters" / f"{c}.ipynb").read_text()) for c in chapters)
+
+
+def test_the_bibliography_lists_every_entry_with_its_link(course_site):
+    text = (course_site / "bibliography.html").read_text()
+    bib = course_citations.entries(REPO / "references.bib")
+    for key, entry in bib.items():
+        url = course_citations.link(entry)
+        if url and "Placeholder" not in entry.fields.get("title", ""):
+            assert html.escape(url, quote=True) in text or url in text, \
+                f"the bibliography does not link {key} to {url}"
+    # (an entry is a <div class="citation ...">, whatever other classes it has)
+    assert re.findall(r'class="citation[ "]|role="doc-biblioentry"|<dt class="label"', text), \
+        "the bibliography page shows no entry"
+
+
+def test_the_bibliography_reads_author_year_like_the_citations(course_site):
+    # A citation reads "Kingma and Ba (2015)": the entry it links to starts with those
+    # authors, and no "[35]" stands in front of it that no citation shows.
+    text = (course_site / "bibliography.html").read_text()
+    bib = course_citations.entries(REPO / "references.bib")
+    entries = re.findall(r'<div class="citation[^"]*" id="([^"]+)"[^>]*>(.*?)</div>', text, re.S)
+    assert len(entries) == len(bib), f"{len(entries)} entries shown, {len(bib)} in references.bib"
+    labelled = [html.unescape(re.sub(r"<[^>]*>", "", body)).split(".")[0][:60]
+                for _, body in entries if 'class="label"' in body]
+    assert not labelled, f"bibliography entries with a numeric label: {labelled[:5]}"
+    # Every chapter's citation of Adam leads to an entry that starts with Kingma's name.
+    page = (course_site / "chapters" / "05_adam.html").read_text()
+    link = re.search(r'href="[^"#]*bibliography\.html#([^"]+)"[^>]*>Kingma and Ba', page)
+    assert link, "chapter 5 has no citation 'Kingma and Ba' linked to the bibliography"
+    body = dict(entries)[link.group(1)]
+    first_words = html.unescape(re.sub(r"<[^>]*>", "", body)).split()[:4]
+    assert "Kingma" in first_words, f"the Adam citation leads to an entry starting {first_words}"
+
+
+def test_every_figure_links_to_its_full_size_image(course_site):
+    for chapter in build_site.toc_chapters(REPO / "_toc.yml"):
+        page = course_site / "chapters" / f"{chapter}.html"
+        text = page.read_text()
+        links = re.findall(r'<a class="[^"]*descent-full-size[^"]*" href="([^"]+)"[^>]*>\s*<img', text)
+        images = re.findall(r'<img[^>]*src="([^"]+\.png)"', text)
+        assert links and len(links) == len(images), \
+            f"{chapter}: {len(images)} figures, {len(links)} links to a full-size image"
+        for href in links:
+            assert (page.parent / href).is_file(), f"{chapter}: the link {href} leads nowhere"
+            assert href.split("/")[-2] == "_images", href
+
+
+def test_the_page_folds_long_plotting_code_and_drops_empty_test_cells(course_site):
+    stage = course_site.parent / "stage" / "chapters"
+    config = build_site.load_nbgrader_config(REPO)
+    for chapter in build_site.toc_chapters(REPO / "_toc.yml"):
+        page = nbformat.read(stage / f"{chapter}.ipynb", as_version=4)
+        assert not [c for c in page.cells if build_site.is_empty_placeholder(c)]
+        for cell in page.cells:
+            folded = "hide-input" in cell.metadata.get("tags", [])
+            assert folded == build_site.should_fold(cell), \
+                f"{chapter}: folded is {folded} for the cell {cell.source[:60]!r}"
+            if "nbgrader" in cell.metadata:
+                assert not folded, f"{chapter}: an exercise, test or setup cell is folded"
+        released = nbformat.reads(build_site.student_notebook(
+            REPO / "chapters" / f"{chapter}.ipynb", config, with_header_footer=True), as_version=4)
+        source = nbformat.read(REPO / "chapters" / f"{chapter}.ipynb", as_version=4)
+        # The download is the notebook as written: nothing folded that the author did not fold,
+        # every hidden-test cell still there, the figures' metadata kept (Jupyter ignores it).
+        source_tags = [c.metadata.get("tags", []) for c in source.cells]
+        assert [c.metadata.get("tags", []) for c in released.cells] == source_tags
+        assert len(released.cells) == len(source.cells)
+        assert [c.metadata.get("mystnb") for c in released.cells] == \
+            [c.metadata.get("mystnb") for c in source.cells]
+    html_text = (course_site / "chapters" / "01_gradient_descent.html").read_text()
+    assert "tag_hide-input" in html_text, "no code is folded on chapter 1's page"
+
+
+@pytest.mark.parametrize("kind, keys, text", [
+    ("t", "kingma2015adam", "[Kingma and Ba (2015)](https://arxiv.org/abs/1412.6980)"),
+    ("p", "kingma2015adam", "([Kingma and Ba, 2015](https://arxiv.org/abs/1412.6980))"),
+    (None, "kingma2015adam", "([Kingma and Ba, 2015](https://arxiv.org/abs/1412.6980))"),
+    ("p", "kingma2015adam, loshchilov2019decoupled",
+     "([Kingma and Ba, 2015](https://arxiv.org/abs/1412.6980); "
+     "[Loshchilov and Hutter, 2019](https://arxiv.org/abs/1711.05101))"),
+    ("t", "duchi2011adaptive", "[Duchi et al. (2011)](https://jmlr.org/papers/v12/duchi11a.html)"),
+    ("t", "polyak1964some", "[Polyak (1964)](https://doi.org/10.1016/0041-5553%2864%2990137-5)"),
+    ("t", "nesterov1983method", "[Nesterov (1983)](https://www.mathnet.ru/eng/dan46009)"),
+    # (an entry without a DOI or URL: the names and year, unlinked)
+    ("t", "nemirovski1983problem", "Nemirovski and Yudin (1983)"),
+])
+def test_the_release_writes_a_citation_as_text_with_a_link(kind, keys, text):
+    bib = course_citations.entries(REPO / "references.bib")
+    assert course_citations.plain_citation(kind, keys, bib) == text
+
+
+def test_the_release_refuses_an_unknown_citation_key(tmp_path):
+    bib = course_citations.entries(REPO / "references.bib")
+    with pytest.raises(course_citations.CitationError, match="nobody1999nothing is not in references.bib"):
+        course_citations.plain_citations("As {cite:t}`nobody1999nothing` showed.", bib)
+    with pytest.raises(course_citations.CitationError, match="not supported"):
+        course_citations.plain_citations("{cite:alp}`kingma2015adam`", bib)
+    # As nbgrader's preprocessor, on a notebook.
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "Adam {cite:p}`kingma2015adam`.")])
+    out, _ = course_citations.PlainCitations(bibtex_file=str(REPO / "references.bib")).preprocess(
+        notebook, {"nbgrader": {"notebook": "x"}})
+    assert out.cells[0].source == "Adam ([Kingma and Ba, 2015](https://arxiv.org/abs/1412.6980))."
