@@ -247,6 +247,8 @@ def summary(converter, graded, notes, failures, seconds):
             scores, tops = {}, {}
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
+                    if not grade.max_score:   # a reflection question worth no points: nothing to average
+                        continue
                     exercise = grade.name.split("_", 1)[1] if grade.name.startswith(("test_", "hidden_")) else grade.name
                     scores[exercise] = scores.get(exercise, 0.0) + (grade.score or 0.0)
                     tops[exercise] = tops.get(exercise, 0.0) + grade.max_score

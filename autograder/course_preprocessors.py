@@ -193,7 +193,8 @@ class RestoreDeletedTestCells(OverwriteCells):
             present = self._grade_id_positions(nb)
             if grade_cell.name in present:
                 continue
-            self.log.warning("Test cell %s was deleted; adding it back", grade_cell.name)
+            kind = "Answer cell" if grade_cell.name in solution_ids else "Test cell"
+            self.log.warning("%s %s was deleted; adding it back", kind, grade_cell.name)
             earlier = source_order[:source_order.index(grade_cell.name)]
             anchors = [present[name] for name in earlier if name in present]
             position = max(anchors) + 1 if anchors else 0

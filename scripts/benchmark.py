@@ -116,8 +116,8 @@ def class_of(chapter, size, release, source):
     known = class_of_submissions(chapter, release, source)
     stubs = {c.metadata.nbgrader["grade_id"]: c.source for c in release.cells
              if c.metadata.get("nbgrader", {}).get("solution")}
-    names = [c.metadata.nbgrader["grade_id"] for c in source.cells
-             if c.metadata.get("nbgrader", {}).get("solution") and c.metadata.nbgrader["grade_id"] != "carried_over"]
+    names = [c.metadata.nbgrader["grade_id"] for c in source.cells if c.cell_type == "code"
+             and c.metadata.get("nbgrader", {}).get("solution") and c.metadata.nbgrader["grade_id"] != "carried_over"]
     students = {}
     for i in range(size):
         kind = CLASS_MIX[i % len(CLASS_MIX)]

@@ -427,7 +427,15 @@ def page_notebook(student_text, reference, chapter, number):
         raise BuildError(f"chapters/{chapter}.ipynb has no title cell (a Markdown cell "
                          "starting with '# ').")
     page.cells.insert(titles[0] + 1, download_box(chapter))
+    # A reflection question's answer cell is the student's to write in the notebook; the page
+    # shows the questions only (the model answers never leave the instructor's copy).
+    page.cells = [cell for cell in page.cells if not is_answer_cell(cell)]
     return page
+
+
+def is_answer_cell(cell):
+    """A manually graded Markdown answer (a reflection question's), not shown on the page."""
+    return cell.cell_type == "markdown" and is_solution(cell) and is_grade(cell)
 
 
 def student_requirements(root):

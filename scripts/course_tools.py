@@ -54,8 +54,9 @@ def exercises(source_nb):
 def submission(release_nb, source_nb, replace=(), delete=(), edit=()):
     """A student's notebook: the release with every exercise solved, then the given damage done."""
     nb = nbformat.from_dict(release_nb)
+    # (the exercises' code; a reflection question's model answer is not a student's to copy)
     solutions = {c.metadata.nbgrader["grade_id"]: c.source for c in source_nb.cells
-                 if c.metadata.get("nbgrader", {}).get("solution")}
+                 if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
     replace, edit = dict(replace), dict(edit)
     cells = []
     for cell in nb.cells:

@@ -138,6 +138,7 @@ def hostile_class(release_nb, source_nb, course):
 
     # Edits nbgrader's metadata: more points, a solution cell marked as a test, a renamed hidden
     # test, an invented bonus cell and a pasted copy of a test cell. The points stay the gradebook's.
+    # It also deletes two reflection answer cells, which come back without the model answer.
     def edited_metadata():
         nb = solved_nb()
         by_id(nb, "test_gd_step").metadata.nbgrader["points"] = 100
@@ -149,6 +150,9 @@ def hostile_class(release_nb, source_nb, course):
         pasted = nbformat.from_dict(by_id(nb, "hidden_gd_step"))
         pasted["id"] = "pasted"
         nb.cells += [bonus, pasted]
+        # and deletes two answer cells of the reflection questions: they come back empty
+        nb.cells.remove(by_id(nb, "reflection_1"))
+        nb.cells.remove(by_id(nb, "reflection_2"))
         return nb
     students["edits_metadata"] = (edited_metadata(), FULL)
 

@@ -52,7 +52,7 @@ def test_assignment_sources_are_symlinks_into_chapters(chapter):
 def test_every_exercise_has_a_solution_a_visible_and_a_hidden_test(path):
     nb = nbformat.read(path, as_version=4)
     ids = [nbgrader_meta(c).get("grade_id") for c in nb.cells]
-    solution_cells = [c for c in nb.cells if nbgrader_meta(c).get("solution")
+    solution_cells = [c for c in nb.cells if nbgrader_meta(c).get("solution") and c.cell_type == "code"
                       and nbgrader_meta(c)["grade_id"] != CARRIED_OVER]
     assert len(solution_cells) >= 3, "a chapter has at least three graded exercises"
     for cell in solution_cells:
@@ -238,3 +238,32 @@ def test_carried_over_functions_are_earlier_exercises(path):
     names = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
     assert names and set(names) <= earlier, f"carried-over functions must be exercises of earlier chapters: {names}"
     assert carried[0].source.count("### BEGIN SOLUTION") == len(names)
+
+
+REFLECTION_HEADING = re.compile(r"^## Questions to think about$", re.M)   # unnumbered, as "What's next"
+REFLECTION_QUESTION = re.compile(r"^\*\*Question (\d+)\.(\d+)\*\*")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_chapter_ends_with_reflection_questions_whose_answers_only_the_instructor_sees(path):
+    # CONTRIBUTING.md: the last section holds 3 to 5 questions, each followed by a manually
+    # graded Markdown answer cell worth 0 points whose model answer is a solution region.
+    nb = nbformat.read(path, as_version=4)
+    headings = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("## ")]
+    assert headings and REFLECTION_HEADING.match(nb.cells[headings[-1]].source), \
+        "the last section is not 'Questions to think about'"
+    number = int(path.stem.split("_")[0])
+    rest = nb.cells[headings[-1] + 1:]
+    assert len(rest) % 2 == 0 and 3 <= len(rest) // 2 <= 5, "3 to 5 (question, answer) pairs end the chapter"
+    for k, (question, answer) in enumerate(zip(rest[::2], rest[1::2]), start=1):
+        match = REFLECTION_QUESTION.match(question.source)
+        assert question.cell_type == "markdown" and not nbgrader_meta(question), question.source[:80]
+        assert match and (int(match[1]), int(match[2])) == (number, k), \
+            f"question {k} must start with **Question {number}.{k}**: {question.source[:60]}"
+        meta = nbgrader_meta(answer)
+        assert answer.cell_type == "markdown" and meta.get("solution") and meta.get("grade"), \
+            f"the cell after question {number}.{k} is not a manually graded answer cell"
+        assert meta["grade_id"] == f"reflection_{k}" and meta["points"] == 0 and not meta.get("locked")
+        lines = answer.source.strip().splitlines()
+        assert lines[0] == "### BEGIN SOLUTION" and lines[-1] == "### END SOLUTION" and len(lines) >= 3, \
+            f"the answer cell of question {number}.{k} holds only the model answer, in a solution region"

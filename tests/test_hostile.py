@@ -32,6 +32,7 @@ from hostile_class import CHAPTER, MARKER, hostile_class
 from scripts.course_tools import NBGRADER, REPO, copy_course, nbgrader, submission
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+MODEL_ANSWER = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 FASTER = """
 # Shorter limits for the hostile test class (tests/test_hostile.py).
 c.Execute.timeout = 4
@@ -119,6 +120,9 @@ def secret_lines():
     notebook = nbformat.reads(source, as_version=4)
     lines = {line.strip() for c in notebook.cells for region in HIDDEN.findall(c.source)
              for line in region.splitlines() if len(line.strip()) > 8}
+    # the model answers of the reflection questions (the instructor's copy only)
+    lines |= {line.strip() for c in notebook.cells if c.cell_type == "markdown"
+              for region in MODEL_ANSWER.findall(c.source) for line in region.splitlines() if len(line.strip()) > 30}
     for path in [REPO / "solutions" / "gradient_descent.py", REPO / "grading" / "cases" / "ch01.py",
                  REPO / "grading" / "judge.py", REPO / "solutions" / "_validation.py"]:
         lines |= {line.strip() for line in path.read_text().splitlines() if len(line.strip()) > 30}

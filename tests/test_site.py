@@ -254,7 +254,8 @@ def test_each_chapter_page_links_its_zip(site):
 
 
 def test_zip_notebook_is_the_nbgrader_release(site, tmp_path):
-    stub = ClearSolutions(config=site.config).code_stub["python"]
+    clear = ClearSolutions(config=site.config)
+    stub, text_stub = clear.code_stub["python"], clear.text_stub
     for chapter in site.chapters:
         with zipfile.ZipFile(chapter_zip(site, chapter)) as archive:
             shipped = archive.read(f"{chapter}/{chapter}.ipynb").decode()
@@ -264,9 +265,21 @@ def test_zip_notebook_is_the_nbgrader_release(site, tmp_path):
         for cell in cells:
             assert not cell.get("outputs"), f"{chapter}: the shipped notebook has outputs"
             if cell.metadata.get("nbgrader", {}).get("solution"):
-                assert normalized(stub) in normalized(cell.source), \
+                want = stub if cell.cell_type == "code" else text_stub
+                assert normalized(want) in normalized(cell.source), \
                     f"{chapter}: a solution cell lacks the stub"
         assert shipped == nbgrader_release(site.root, chapter, tmp_path)
+
+
+def test_reflection_questions_are_on_the_page_and_their_answer_cells_are_not(site):
+    text_stub = ClearSolutions(config=site.config).text_stub
+    for chapter in site.chapters:
+        source = nbformat.read(site.root / "chapters" / f"{chapter}.ipynb", as_version=4)
+        answers = [c for c in source.cells if build_site.is_answer_cell(c)]
+        page = (site.html / "chapters" / f"{chapter}.html").read_text()
+        shown = re.findall(r"<strong>Question \d+\.\d+</strong>", page)
+        assert len(shown) == len(answers), f"{chapter}: {len(shown)} questions shown, {len(answers)} answer cells"
+        assert text_stub not in page, f"{chapter}: an answer cell ('{text_stub}') is on the page"
 
 
 def nbgrader_release(root, chapter, tmp_path):

@@ -569,3 +569,30 @@ def test_float_scalars_are_accepted(name):
     w_new, _ = step(name, 1.0, 2.0, tuple(0.0 if i < 2 else 1.0 for i in
                                           range(len(init_state(name, np.zeros(()))))), 1, lr=0.1)
     assert np.ndim(w_new) == 0 and float(w_new) < 1.0
+
+
+def test_chapter_5s_own_amsgrad_is_the_reference():
+    # Chapter 5's demo defines a short AMSGrad of its own (a student's notebook has no reference
+    # package); it must be the rule of solutions.amsgrad_step.
+    import ast
+    from pathlib import Path
+
+    import nbformat
+    notebook = nbformat.read(Path(__file__).parents[1] / "chapters" / "05_adam.ipynb", as_version=4)
+    definitions = [node for cell in notebook.cells if cell.cell_type == "code"
+                   for node in ast.parse(cell.source).body
+                   if isinstance(node, ast.FunctionDef) and node.name == "amsgrad_step"]
+    assert len(definitions) == 1, "chapter 5 defines amsgrad_step once"
+    namespace = {"np": np}
+    exec(compile(ast.Module(body=definitions, type_ignores=[]), "chapter 5", "exec"), namespace)
+    rng = np.random.default_rng(11)
+    for hp in [{}, dict(lr=0.3, beta1=0.0, beta2=0.1), dict(lr=0.05, beta1=0.5, beta2=0.99, eps=1e-3)]:
+        theirs = ours = (rng.normal(size=3), np.zeros(3), np.zeros(3), np.zeros(3))
+        for t in range(1, 30):
+            g = rng.normal(size=3) * (10.0 if t % 7 == 1 else 0.1)
+            w, *state = theirs
+            theirs = namespace["amsgrad_step"](w, g, *state, t, **hp)
+            w, *state = ours
+            ours = amsgrad_step(w, g, *state, t, **hp)
+            for a_, b_ in zip(theirs, ours):
+                close(a_, b_, rtol=1e-12)
