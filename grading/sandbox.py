@@ -131,9 +131,11 @@ class Sandbox:
         command = [_bwrap(), "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
         for key, value in environment.items():
             command += ["--setenv", key, value]
-        command += self._system_mounts(aliases)
+        command += self._system_mounts()
         command += ["--size", str(self.limits.scratch_bytes), "--tmpfs", "/tmp",
                     "--dir", "/tmp/home", "--dir", cwd]
+        # After the private /tmp, so that a Python or a course checked out under /tmp stays visible.
+        command += self._python_mounts(aliases)
         for host, inside in read_only:
             command += ["--ro-bind", str(host), str(inside)]
         for host, inside in writable:
@@ -182,8 +184,8 @@ class Sandbox:
         return base
 
     @staticmethod
-    def _system_mounts(aliases):
-        """The OS and Python, read-only; /proc and /dev of the sandbox's own."""
+    def _system_mounts():
+        """The OS, read-only; /proc and /dev of the sandbox's own."""
         mounts = ["--proc", "/proc", "--dev", "/dev"]
         for top in ("/usr", "/etc"):
             if os.path.isdir(top):
@@ -193,10 +195,13 @@ class Sandbox:
                 mounts += ["--symlink", os.readlink(top), top]
             elif os.path.isdir(top):
                 mounts += ["--ro-bind", top, top]
-        for prefix in python_prefixes():
-            if not _covered(prefix, ("/usr", "/etc")):
-                mounts += ["--ro-bind", aliases.get(prefix, prefix), prefix]
         return mounts
+
+    @staticmethod
+    def _python_mounts(aliases):
+        """The Python installation and the virtual environment, read-only."""
+        return [argument for prefix in python_prefixes() if not _covered(prefix, ("/usr", "/etc"))
+                for argument in ("--ro-bind", aliases.get(prefix, prefix), prefix)]
 
 
 def _reachable_by_others(path):

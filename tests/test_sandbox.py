@@ -8,15 +8,17 @@ not do.
 import os
 import socket
 import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import grading.remote
 from grading.remote import StudentProgram
-from grading.sandbox import Limits, Sandbox, SandboxUnavailable, check_available
+from grading.sandbox import Limits, Sandbox, SandboxUnavailable, check_available, python_prefixes
 from scripts.course_tools import REPO
 
 HELPERS = [REPO / "chapters" / "checks.py"]
@@ -71,7 +73,24 @@ def test_the_hosts_tmp_and_home_are_not_visible(tmp_path):
     seen = probe(f"import os\n"
                  f"def probe():\n"
                  f"    return os.path.exists({str(marker)!r}), sorted(os.listdir('/tmp')), os.path.exists('/root/.bashrc')\n")
-    assert seen == (False, ["home", "work", "worker"], False)
+    # (a Python installed under /tmp, as in a checkout there, is bound into the private /tmp)
+    pythons = {Path(p).relative_to("/tmp").parts[0] for p in python_prefixes() if p.startswith("/tmp/")}
+    assert seen == (False, sorted({"home", "work", "worker"} | pythons), False)
+
+
+def test_a_python_installed_under_tmp_runs_in_the_sandbox(tmp_path):
+    # The sandbox's private /tmp must not hide a virtual environment (or a checkout) under /tmp.
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    build_and_run = ("import subprocess, sys\n"
+                     f"sys.path.insert(0, {str(REPO)!r})\n"
+                     "from grading.sandbox import Sandbox\n"
+                     "command = Sandbox().command([sys.executable, '-c', 'import sys; print(sys.prefix)'])\n"
+                     "result = subprocess.run(command, capture_output=True, text=True)\n"
+                     "print(result.stdout.strip() or result.stderr.strip())\n")
+    result = subprocess.run([str(venv / "bin" / "python"), "-c", build_and_run], capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.strip() == str(venv), result.stdout + result.stderr
 
 
 def test_nothing_outside_the_scratch_can_be_changed(tmp_path):
