@@ -34,7 +34,12 @@ def test_grading_in_parallel_writes_the_gradebook_entries_of_a_serial_run(graded
     serial, parallel = graded[PARALLEL_CHAPTER], graded[PARALLEL]
     assert parallel["scores"] == serial["scores"] == serial["expected"]
     assert gradebook_grades(parallel["autograder"]) == gradebook_grades(serial["autograder"])
-    assert len(gradebook_grades(serial["autograder"])) == 6 * len(serial["expected"])  # 3 exercises, 2 cells each
+    grades = gradebook_grades(serial["autograder"])
+    answers = {key: grade for key, grade in grades.items() if key[1].startswith("reflection_")}
+    assert len(grades) - len(answers) == 6 * len(serial["expected"])  # 3 exercises, 2 cells each
+    # and 4 reflection answers each: 0 points, left for manual grading
+    assert len(answers) == 4 * len(serial["expected"])
+    assert all(max_score == 0 and needs_manual for _, max_score, needs_manual in answers.values())
 
 
 def test_the_summary_gives_each_exercise_mean_and_spread_and_what_did_not_run(graded):

@@ -72,6 +72,8 @@ def nbgrader_scores(graded, chapter, student):
     with Gradebook(f"sqlite:///{graded[chapter]['autograder'] / 'gradebook.db'}") as gradebook:
         for notebook in gradebook.find_submission(chapter, student).notebooks:
             for grade in notebook.grades:
+                if grade.cell.cell_type != "code":   # a reflection answer: graded by hand, not on Gradescope
+                    continue
                 kind, _, exercise = grade.name.partition("_")
                 scores[f"{exercise}: {'hidden tests' if kind == 'hidden' else 'visible test'}"] = grade.score
     return scores
