@@ -16,9 +16,11 @@ regularization    penalties, ridge regression, early stopping (chapter 7)
 layers            activations, dropout, batch normalization (chapter 8)
 second_order      Newton, conjugate gradient, L-BFGS (chapter 9)
 search            hyperparameter search (chapter 10)
+training          softmax cross-entropy, He init, clipping, shifts, LR range test (chapter 11)
 """
 
-from . import gradient_descent, layers, parameters, regularization, schedules, search, second_order, update_rules
+from . import (gradient_descent, layers, parameters, regularization, schedules, search, second_order, training,
+               update_rules)
 from .gradient_descent import *  # noqa: F401,F403
 from .layers import *  # noqa: F401,F403
 from .parameters import *  # noqa: F401,F403
@@ -26,9 +28,10 @@ from .regularization import *  # noqa: F401,F403
 from .schedules import *  # noqa: F401,F403
 from .search import *  # noqa: F401,F403
 from .second_order import *  # noqa: F401,F403
+from .training import *  # noqa: F401,F403
 from .update_rules import *  # noqa: F401,F403
 
 # In the order of the API documentation: update rules, dict-level functions,
 # schedules, then the chapters' loops and finite differences.
 __all__ = (update_rules.__all__ + parameters.__all__ + schedules.__all__ + gradient_descent.__all__
-           + regularization.__all__ + layers.__all__ + second_order.__all__ + search.__all__)
+           + regularization.__all__ + layers.__all__ + second_order.__all__ + search.__all__ + training.__all__)

@@ -21,6 +21,7 @@ from solutions import (adagrad_step, adam_step, adamw_step, amsgrad_step, cosine
                        train_with_mini_batches, update_lr, update_parameters_with_adam,
                        update_parameters_with_gd, update_parameters_with_momentum,
                        update_parameters_with_rmsprop)
+from solutions import clip_by_global_norm, he_initialization, lr_range_test, random_shift, softmax_cross_entropy
 
 w2, z2, z3 = np.array([1.0, 2.0]), np.zeros(2), np.zeros(3)
 P = {"W1": np.ones((2, 2)), "b1": np.ones((2, 1)), "W2": np.ones((1, 2)), "b2": np.ones((1, 1))}
@@ -35,6 +36,14 @@ def mse(Xb, Yb, p):
 
 def grads_missing(Xb, Yb, p):
     return 0.0, G_no_db2
+
+
+Z23, y3 = np.zeros((2, 3)), np.array([0, 1, 1])
+W1 = {"w": np.ones(1)}
+
+
+def bowl(params, k):
+    return 0.5 * float(params["w"][0]) ** 2, {"dw": params["w"].copy()}
 
 
 # (id, call, exception, the argument the message must start with, another fragment it contains)
@@ -219,6 +228,85 @@ CASES = [
      "X", "but Y has 2"),
     ("train grads missing", lambda: train_with_mini_batches(X, Y, P, grads_missing, 0.1),
      ValueError, "grads", "grads has no 'db2'"),
+    # --- chapter 11: training on real data -------------------------------------------------
+    ("softmax Z list", lambda: softmax_cross_entropy([[1.0], [0.0]], np.array([0])), TypeError, "Z",
+     "np.asarray(Z, dtype=float)"),
+    ("softmax Z int", lambda: softmax_cross_entropy(np.ones((2, 3), int), y3), TypeError, "Z",
+     "Z.astype(float)"),
+    ("softmax Z 1-D", lambda: softmax_cross_entropy(np.zeros(3), y3), ValueError, "Z", "shape (K, m)"),
+    ("softmax y float", lambda: softmax_cross_entropy(Z23, np.array([0.0, 1.0, 1.0])), TypeError, "y",
+     "use integer labels"),
+    ("softmax y bool", lambda: softmax_cross_entropy(Z23, np.array([True, False, True])), TypeError, "y",
+     "got bool"),
+    ("softmax y list", lambda: softmax_cross_entropy(Z23, [0, 1, 1]), TypeError, "y", "np.asarray(y)"),
+    ("softmax y too large", lambda: softmax_cross_entropy(Z23, np.array([0, 2, 1])), ValueError, "y",
+     "labels in 0..1 (Z has 2 rows, one per class), got 2"),
+    ("softmax y negative", lambda: softmax_cross_entropy(Z23, np.array([0, -1, 1])), ValueError, "y",
+     "got -1"),
+    ("softmax y one-hot", lambda: softmax_cross_entropy(Z23, np.eye(2)[:, y3]), ValueError, "y",
+     "y.argmax(axis=0)"),
+    ("softmax y row", lambda: softmax_cross_entropy(Z23, y3.reshape(1, 3)), ValueError, "y", "y.ravel()"),
+    ("softmax y length", lambda: softmax_cross_entropy(Z23, np.array([0, 1])), ValueError, "y",
+     "y has 2 labels but Z has 3 columns"),
+    ("he layer_dims int", lambda: he_initialization(3, 0), TypeError, "layer_dims", "list of layer sizes"),
+    ("he layer_dims str", lambda: he_initialization("32", 0), TypeError, "layer_dims", "str"),
+    ("he layer_dims short", lambda: he_initialization([3], 0), ValueError, "layer_dims", "at least two"),
+    ("he layer_dims zero", lambda: he_initialization([3, 0, 1], 0), ValueError, "layer_dims[1]",
+     ">= 1, got 0"),
+    ("he layer_dims float", lambda: he_initialization([3, 2.0], 0), ValueError, "layer_dims[1]", "2.0"),
+    ("he layer_dims 2-D", lambda: he_initialization(np.ones((2, 2), int), 0), ValueError, "layer_dims",
+     "1-D"),
+    ("he seed negative", lambda: he_initialization([3, 1], -1), ValueError, "seed", ">= 0"),
+    ("he seed float", lambda: he_initialization([3, 1], 1.5), ValueError, "seed", "1.5"),
+    ("he seed None", lambda: he_initialization([3, 1], None), TypeError, "seed", "NoneType"),
+    ("clip grads list", lambda: clip_by_global_norm([np.ones(2)], 1.0), TypeError, "grads", "dict"),
+    ("clip grads empty", lambda: clip_by_global_norm({}, 1.0), ValueError, "grads", "empty dict"),
+    ("clip grads int", lambda: clip_by_global_norm({"dW1": np.ones(2, int)}, 1.0), TypeError,
+     "grads['dW1']", "grads['dW1'].astype(float)"),
+    ("clip max_norm zero", lambda: clip_by_global_norm(G, 0.0), ValueError, "max_norm", "positive"),
+    ("clip max_norm negative", lambda: clip_by_global_norm(G, -1.0), ValueError, "max_norm", "positive"),
+    ("clip max_norm nan", lambda: clip_by_global_norm(G, float("nan")), ValueError, "max_norm", "finite"),
+    ("clip max_norm bool", lambda: clip_by_global_norm(G, True), TypeError, "max_norm", "bool"),
+    ("clip max_norm str", lambda: clip_by_global_norm(G, "1.0"), TypeError, "max_norm", "str"),
+    ("shift images 2-D", lambda: random_shift(np.zeros((3, 3)), 1, 0), ValueError, "images",
+     "shape (m, H, W)"),
+    ("shift images int", lambda: random_shift(np.zeros((1, 3, 3), int), 1, 0), TypeError, "images",
+     "images.astype(float)"),
+    ("shift images list", lambda: random_shift([[[1.0]]], 1, 0), TypeError, "images", "np.asarray"),
+    ("shift max_shift negative", lambda: random_shift(np.zeros((1, 3, 3)), -1, 0), ValueError,
+     "max_shift", ">= 0, got -1"),
+    ("shift max_shift float", lambda: random_shift(np.zeros((1, 3, 3)), 1.0, 0), ValueError,
+     "max_shift", "1.0"),
+    ("shift seed too large", lambda: random_shift(np.zeros((1, 3, 3)), 1, 2 ** 32), ValueError, "seed",
+     "<= 4294967295"),
+    ("range loss_and_grads", lambda: lr_range_test(None, W1, 1e-3, 1.0, 5), TypeError, "loss_and_grads",
+     "callable"),
+    ("range parameters", lambda: lr_range_test(bowl, [1.0], 1e-3, 1.0, 5), TypeError, "parameters",
+     "dict"),
+    ("range parameters int", lambda: lr_range_test(bowl, {"w": np.ones(1, int)}, 1e-3, 1.0, 5), TypeError,
+     "parameters['w']", "astype(float)"),
+    ("range lr_min zero", lambda: lr_range_test(bowl, W1, 0.0, 1.0, 5), ValueError, "lr_min", "positive"),
+    ("range lr_max below", lambda: lr_range_test(bowl, W1, 1.0, 0.1, 5), ValueError, "lr_max",
+     "greater than lr_min (1.0), got 0.1"),
+    ("range lr_max equal", lambda: lr_range_test(bowl, W1, 0.1, 0.1, 5), ValueError, "lr_max", ""),
+    ("range lr_max inf", lambda: lr_range_test(bowl, W1, 0.1, float("inf"), 5), ValueError, "lr_max",
+     "finite"),
+    ("range num_steps one", lambda: lr_range_test(bowl, W1, 1e-3, 1.0, 1), ValueError, "num_steps",
+     ">= 2, got 1"),
+    ("range num_steps float", lambda: lr_range_test(bowl, W1, 1e-3, 1.0, 5.0), ValueError, "num_steps",
+     "5.0"),
+    ("range diverge_factor one", lambda: lr_range_test(bowl, W1, 1e-3, 1.0, 5, 1.0), ValueError,
+     "diverge_factor", "greater than 1"),
+    ("range diverge_factor str", lambda: lr_range_test(bowl, W1, 1e-3, 1.0, 5, diverge_factor="4"),
+     TypeError, "diverge_factor", "str"),
+    ("range not a pair", lambda: lr_range_test(lambda p, k: 1.0, W1, 1e-3, 1.0, 5), TypeError,
+     "loss_and_grads(params, k)", "a pair (loss, grads), got float"),
+    ("range loss str", lambda: lr_range_test(lambda p, k: ("1.0", {"dw": p["w"]}), W1, 1e-3, 1.0, 5),
+     TypeError, "loss_and_grads(params, k)", "real-number loss, got str"),
+    ("range grads missing", lambda: lr_range_test(lambda p, k: (1.0, {}), W1, 1e-3, 1.0, 5), ValueError,
+     "grads", "grads has no 'dw' for parameters 'w'"),
+    ("range grads shape", lambda: lr_range_test(lambda p, k: (1.0, {"dw": np.ones(2)}), W1, 1e-3, 1.0, 5),
+     ValueError, "grads['dw']", "grads['dw'] has shape (2,) but parameters['w'] has shape (1,)"),
 ]
 
 
@@ -265,7 +353,7 @@ def test_counts_accept_numpy_integers():
 
 MODULES = [solutions.update_rules, solutions.parameters, solutions.schedules,
            solutions.gradient_descent, solutions.regularization, solutions.layers,
-           solutions.second_order, solutions.search]
+           solutions.second_order, solutions.search, solutions.training]
 
 
 def test_all_is_exactly_the_union_of_the_modules():
