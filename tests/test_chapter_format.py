@@ -225,6 +225,14 @@ def test_setup_cell_is_locked_and_demos_can_shrink(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_code_lines_stay_within_100_characters(path):
+    nb = nbformat.read(path, as_version=4)
+    long_lines = [line for cell in nb.cells if cell.cell_type == "code"
+                  for line in cell.source.split("\n") if len(line) > 100]
+    assert not long_lines, long_lines
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_carried_over_functions_are_earlier_exercises(path):
     nb = nbformat.read(path, as_version=4)
     carried = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") == CARRIED_OVER]
