@@ -28,7 +28,6 @@ __all__ = ["load_digits", "split_digits", "inputs", "random_rotation", "forward"
            "predict_proba", "accuracy", "sgd", "momentum", "adam", "train", "show_digits"]
 
 DATA_FILE = Path(__file__).with_name("digits.npz")
-NUM_CLASSES = 10
 
 
 def load_digits():
@@ -152,14 +151,10 @@ def loss_and_grads(X, y, params, loss_fn, *, layers=None, keep_prob=1.0, seed=0)
 
 def predict_proba(X, params, *, layers=None, bn_state=None):
     """Class probabilities (10, m) of the trained network (no dropout, running batch statistics)."""
-    Z, _ = forward(X, params, layers=layers, bn_state=bn_state or ({} if not _has_bn(params) else None))
+    Z, _ = forward(X, params, layers=layers, bn_state=bn_state)
     Z = Z - Z.max(axis=0, keepdims=True)
     P = np.exp(Z)
     return P / P.sum(axis=0, keepdims=True)
-
-
-def _has_bn(params):
-    return any(key.startswith("gamma") for key in params)
 
 
 def accuracy(X, y, params, *, layers=None, bn_state=None):
