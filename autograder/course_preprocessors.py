@@ -433,9 +433,9 @@ class GradeOutsideKernel(NbGraderPreprocessor):
     kernel printed counts.
     """
 
-    seconds_per_call = Float(judge.SECONDS_PER_CALL, help="Wall-clock seconds for one call of a student's "
+    seconds_per_call = Float(judge.SECONDS_PER_CALL, help="Seconds for one call of a student's "
                                                          "function.").tag(config=True)
-    seconds_per_cell = Float(10.0, help="Wall-clock seconds for the worker to run one of the student's cells; "
+    seconds_per_cell = Float(10.0, help="Seconds for the worker to run one of the student's cells; "
                                         "a slower cell is skipped.").tag(config=True)
 
     def preprocess(self, nb, resources):

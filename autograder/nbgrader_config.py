@@ -82,7 +82,8 @@ c.Execute.error_on_timeout = {
     "traceback": ["CellTimeoutError: this cell did not finish within 15 s and was interrupted"],
 }
 c.SandboxedExecute.notebook_deadline = 90
-# The grader: one call of a student's function may take 5 s of wall-clock time.
+# The grader: one call of a student's function may take 5 s, counted in the worker's own time
+# (time spent waiting for a CPU while other submissions are graded does not count).
 c.GradeOutsideKernel.seconds_per_call = 5
 
 # Deleted or edited test cells are restored from the gradebook before grading.

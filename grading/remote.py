@@ -6,9 +6,11 @@ getting data back (wire.py). Nothing the student defines can reach the
 grader: the grader only ever reads numbers, strings and containers from
 the worker, and decides with its own code what they are worth.
 
-Limits enforced here, from outside the worker: a wall-clock limit per cell
-and per call (the sandbox is killed, with every process in it), and a limit
-on the size of each answer. A cell that hangs or ends the worker is dropped
+Limits enforced here, from outside the worker: a time limit per cell and
+per call (the sandbox is killed, with every process in it), counted in the
+worker's own time, which leaves out its waits for a CPU (so that a verdict
+does not depend on how busy the machine is: ``_DeadlineReader``), and a
+limit on the size of each answer. A cell that hangs or ends the worker is dropped
 and the worker restarted with the cells before it; a call that hangs or
 ends the worker stops that exercise (the caller is told with ``stop``).
 
@@ -44,6 +46,7 @@ START_SECONDS = 30                 # to start Python and import NumPy
 CELL_SECONDS = 10                  # to run one cell of the notebook
 CALLBACK_SECONDS = 5               # for one call of a grader function from student code
 CALLBACK_MEMORY = 2 * 2 ** 30      # address space a grader function may add while it runs
+WALL_FACTOR = 10                   # a limit of s seconds of the worker's own time ends after 10 s of wall time at most
 
 
 MISSING = "is not defined. Run the cell that defines it, and make sure the cell has no errors"
@@ -72,18 +75,52 @@ class StudentError(AssertionError):
 
 
 class _DeadlineReader:
-    """Reads a pipe, giving up when the deadline passes."""
+    """Reads a pipe, giving up when the worker has used up its time.
 
-    def __init__(self, fd):
+    The worker's time is the wall-clock time since ``start`` minus the time
+    its main thread spent waiting for a CPU (Linux's /proc/PID/schedstat):
+    time running, sleeping or waiting for input counts, time spent queuing
+    behind other submissions' processes does not. So a slow but correct
+    function is judged the same on an idle machine and on one grading a
+    whole class at once. Waiting for a CPU is forgiven up to
+    ``WALL_FACTOR`` times the limit in wall-clock time.
+    """
+
+    def __init__(self, fd, pid=None):
         self.fd = fd
-        self.deadline = None
+        self.pid = pid           # the worker's main thread, as the host sees it (None: wall-clock time only)
+        self.limit = None
+        self._started = self._queued = 0.0
+
+    def start(self, seconds):
+        self.limit = seconds
+        self._started, self._queued = time.monotonic(), self._queued_seconds()
+
+    def stop(self):
+        self.limit = None
+
+    def used(self):
+        """Seconds of the worker's own time since ``start``."""
+        return time.monotonic() - self._started - (self._queued_seconds() - self._queued)
 
     def read(self, n):
-        if self.deadline is not None:
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+        while self.limit is not None:
+            wall_left = self.limit * WALL_FACTOR - (time.monotonic() - self._started)
+            remaining = min(self.limit - self.used(), wall_left)
+            if remaining <= 0:
                 raise TimeoutError
+            if select.select([self.fd], [], [], remaining)[0]:
+                break
         return os.read(self.fd, min(n, 1 << 20))
+
+    def _queued_seconds(self):
+        if self.pid is None:
+            return 0.0
+        try:
+            with open(f"/proc/{self.pid}/schedstat") as schedstat:
+                return int(schedstat.read().split()[1]) / 1e9
+        except (OSError, IndexError, ValueError):
+            return 0.0   # ended, or no scheduler statistics here: wall-clock time it is
 
 
 class StudentProgram:
@@ -129,6 +166,11 @@ class StudentProgram:
     def __exit__(self, *exc):
         self.close()
         return False
+
+    @property
+    def pid(self):
+        """The host PID of the running worker's Python process (None if there is none, or it was not found)."""
+        return self._reader.pid if self._process is not None else None
 
     def close(self):
         self._kill()
@@ -219,7 +261,7 @@ class StudentProgram:
             pass_fds=(to_worker_r, from_worker_w), cwd=self._scratch, start_new_session=True)
         os.close(to_worker_r)
         os.close(from_worker_w)
-        self._reader = _DeadlineReader(from_worker_r)
+        self._reader = _DeadlineReader(from_worker_r)   # wall-clock time until the worker is found
         self._writer = os.fdopen(to_worker_w, "wb")
         self._read_fd = from_worker_r
         self._endpoint = wire.Endpoint(self._reader, self._writer, MESSAGE_LIMIT,
@@ -230,6 +272,8 @@ class StudentProgram:
             raise RuntimeError(f"the grading worker did not start: it {stopped.reason}") from None
         if answer.get("op") != "ready":
             raise RuntimeError("the grading worker did not start properly")
+        # Found before any student code runs, which could start look-alike processes.
+        self._reader.pid = _worker_pid(self._process.pid)
 
     def _kill(self):
         if self._process is not None:
@@ -257,7 +301,7 @@ class StudentProgram:
 
     def _receive_answer(self, seconds):
         """The worker's answer to the last request; serves its calls of grader functions meanwhile."""
-        self._reader.deadline = time.monotonic() + seconds
+        self._reader.start(seconds)
         try:
             while True:
                 header, blobs = self._endpoint.receive()
@@ -276,7 +320,7 @@ class StudentProgram:
             raise WorkerStopped(f"sent an answer that is not valid data ({error})") from None
         finally:
             if self._endpoint is not None:
-                self._reader.deadline = None
+                self._reader.stop()
 
     def _serve_callback(self, header, blobs):
         """A student's function called one of the grader's functions: run it, guarded, on data."""
@@ -299,6 +343,31 @@ class StudentProgram:
             self._endpoint.send({"op": "raise", "type": name, "message": _short(message)})
             return
         self._endpoint.send({"op": "return", "generators": wire.generator_states((args, kwargs))}, value=result)
+
+
+def _worker_pid(pid):
+    """The host PID of the worker's Python process: the deepest of ``pid`` and the processes below it
+    whose command line runs worker.py (the sandbox's own processes carry that command line too)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    # (the command name, in parentheses, may hold spaces: the parent PID follows its end)
+                    children.setdefault(int(stat.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    found, level = None, [pid]
+    while level:
+        for process in level:
+            try:
+                with open(f"/proc/{process}/cmdline", "rb") as cmdline:
+                    if any(arg.endswith(b"/worker.py") for arg in cmdline.read().split(b"\0")):
+                        found = process
+            except OSError:
+                pass
+        level = [child for process in level for child in children.get(process, [])]
+    return found
 
 
 # ------------------------------------------------------------------ guards for grader functions

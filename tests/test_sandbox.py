@@ -230,6 +230,45 @@ def test_a_call_that_hangs_is_stopped_from_outside_and_the_worker_restarts():
         assert program.call("fine", (), {}).value == "fine" and program.restarts == 1
 
 
+SLOW_AND_SLEEPY = ("import time\n"
+                   "def slow(cpu_seconds):\n"
+                   "    started = time.process_time()\n"
+                   "    while time.process_time() - started < cpu_seconds:\n"
+                   "        pass\n"
+                   "    return 'done'\n"
+                   "def sleepy():\n"
+                   "    time.sleep(60)\n")
+
+
+def test_waiting_for_a_cpu_does_not_count_against_a_call():
+    """A slow but correct function gets the same verdict on a machine that is busy grading a class."""
+    with run([("f", SLOW_AND_SLEEPY)]) as program:
+        assert program.pid is not None
+        os.sched_setaffinity(program.pid, {0})
+        # Three busy processes share CPU 0 with the worker, as other submissions' processes would.
+        busy = "import os\nos.sched_setaffinity(0, {0})\nwhile True:\n    pass\n"
+        hogs = [subprocess.Popen([sys.executable, "-c", busy]) for _ in range(3)]
+        try:
+            started = time.monotonic()
+            outcome = program.call("slow", (1.0,), {}, seconds=1.5)
+            waited = time.monotonic() - started
+        finally:
+            for hog in hogs:
+                hog.kill()
+                hog.wait()
+    assert outcome.value == "done", outcome.error
+    assert waited > 1.5, "the CPU was not shared: this test checked nothing"   # by the wall clock alone: timed out
+
+
+def test_a_call_that_sleeps_runs_out_of_time_like_one_that_computes():
+    with run([("f", SLOW_AND_SLEEPY)]) as program:
+        started = time.monotonic()
+        outcome = program.call("sleepy", (), {}, seconds=1.0)
+        assert outcome.stop and "did not finish within 1 s" in outcome.error
+        assert time.monotonic() - started < 3
+        assert program.call("slow", (0.01,), {}).value == "done"
+
+
 def test_student_code_reaches_the_graders_functions_only_as_data():
     seen = []
 
