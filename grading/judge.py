@@ -98,7 +98,7 @@ def judge_hidden(exercise, call, points):
         if case.compare:
             problem = case.compare(outcome.value, expected)
         else:
-            problem = compare(outcome.value, expected, exercise, case.args)
+            problem = compare(outcome.value, expected, exercise, (case.args, case.kwargs))
             upcast += problem is None and _upcast(outcome.value, expected)
         if problem:
             failures.append((case, problem, outcome))
@@ -116,9 +116,12 @@ def judge_hidden(exercise, call, points):
     return Verdict(score, points, "\n".join([text] + notes), stopped=stopped)
 
 
-def compare(actual, expected, exercise, args):
-    """None if ``actual`` is the reference's ``expected`` up to rounding, else a sentence."""
-    rtol, atol = exercise.tolerance(args)
+def compare(actual, expected, exercise, inputs):
+    """None if ``actual`` is the reference's ``expected`` up to rounding, else a sentence.
+
+    ``inputs`` are the case's (args, kwargs): their precision sets the tolerance.
+    """
+    rtol, atol = exercise.tolerance(inputs)
     return checks._difference(actual, expected, f"the output of {exercise.name}", rtol, atol, exercise.exact_dtype)
 
 
@@ -162,7 +165,7 @@ def _known_mistake(exercise, failures):
                     wrong = implementation(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
             except Exception:  # a variant may not apply to every input
                 continue
-            if compare(outcome.value, wrong, exercise, case.args) is None:
+            if compare(outcome.value, wrong, exercise, (case.args, case.kwargs)) is None:
                 return description
     return None
 

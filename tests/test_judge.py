@@ -373,3 +373,22 @@ def test_float32_dicts_are_compared_at_float32_precision():
 
     verdict = hidden("update_parameters_with_adam", update_parameters_with_adam)
     assert verdict.score == 3, verdict.text
+
+
+def test_float32_inputs_passed_by_keyword_set_the_tolerance_too():
+    # A float64 computation of a float32 step: right at float32 precision, not at float64's.
+    def gd_step(w, g, lr):
+        return w.astype(np.float64) - lr * g.astype(np.float64)
+
+    def by_keyword(rng):
+        for size in (3, 50):
+            w, g = rng.standard_normal((2, size)).astype(np.float32)
+            yield (), {"w": w, "g": g, "lr": 0.1}
+
+    exercise = EXERCISES["gd_step"]
+    keyword_only = type(exercise)(name="gd_step", cases=by_keyword, seed=1)
+    float32 = np.ones(2, np.float32)
+    assert exercise.tolerance(((), {"w": float32})) == exercise.tolerance(((float32,), {}))
+    call = InProcess({"gd_step": gd_step}).caller("gd_step", {}, seconds=2)
+    verdict = judge_hidden(keyword_only, call, 3)
+    assert verdict.score == 3, verdict.text

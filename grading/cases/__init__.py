@@ -32,14 +32,15 @@ class Exercise:
         import solutions
         return getattr(solutions, self.name)
 
-    def tolerance(self, args):
+    def tolerance(self, inputs):
         """(rtol, atol) for comparing with the reference: rounding only, at the precision of the inputs.
 
-        The first floating-point array among the arguments (inside dicts and
-        lists too) sets the precision: float32 inputs are compared at float32
-        precision, whatever dtype the result has.
+        The first floating-point array among ``inputs`` (the positional and
+        the keyword arguments, inside dicts and lists too) sets the precision:
+        float32 inputs are compared at float32 precision, whatever dtype the
+        result has.
         """
-        array = _first_float_array(args)
+        array = _first_float_array(inputs)
         if array is not None and array.dtype == np.float32:
             return 1e-5, 1e-6
         return 1e-9, 1e-12
