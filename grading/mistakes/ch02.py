@@ -149,7 +149,7 @@ def train_same_object(X, Y, parameters, cost_and_grads, learning_rate, mini_batc
 MISTAKES = [
     ("update_parameters_with_gd", gd_sign_error, "the gradient was added instead of subtracted (sign error)"),
     ("update_parameters_with_gd", gd_first_layer_only,
-     "only the first layer was updated (loop over l = 1, ..., L, with L = len(parameters) // 2)"),
+     "only the first layer was updated (loop over l = 1, ..., D, with D = len(parameters) // 2)"),
     ("update_parameters_with_gd", gd_b_with_dW, "b was updated with dW instead of db"),
     ("update_parameters_with_gd", gd_no_learning_rate,
      "the learning rate was left out (W - dW instead of W - learning_rate * dW)"),

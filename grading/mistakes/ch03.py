@@ -192,7 +192,7 @@ MISTAKES = [
      "the zeros have the wrong shape: np.zeros(len(W)) is a 1-D array of len(W) = W.shape[0] entries "
      "(use np.zeros_like(W) or np.zeros(W.shape))"),
     ("initialize_velocity", velocity_first_layer_only,
-     "only the first layer got a velocity (loop over l = 1, ..., L, with L = len(parameters) // 2)"),
+     "only the first layer got a velocity (loop over l = 1, ..., D, with D = len(parameters) // 2)"),
     ("initialize_velocity", velocity_float64,
      "the velocities are float64 for float32 parameters (np.zeros(W.shape) is always float64; use np.zeros_like(W))"),
     ("update_parameters_with_momentum", dict_no_one_minus_beta,

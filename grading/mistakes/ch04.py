@@ -153,7 +153,7 @@ MISTAKES = [
      "eps was put inside the square root (sqrt(s_new + eps) instead of sqrt(s_new) + eps)"),
     ("update_parameters_with_rmsprop", dict_b_with_dW, "b was updated with dW instead of db"),
     ("update_parameters_with_rmsprop", dict_first_layer_only,
-     "only the first layer was updated (loop over l = 1, ..., L, with L = len(parameters) // 2)"),
+     "only the first layer was updated (loop over l = 1, ..., D, with D = len(parameters) // 2)"),
     ("update_parameters_with_rmsprop", dict_returns_old_s,
      "the old s was returned (return the new averages together with the new parameters)"),
 ]

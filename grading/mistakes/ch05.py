@@ -237,7 +237,7 @@ MISTAKES = [
     ("adam_step", adam_no_sqrt, "the square root of v_hat was forgotten"),
     ("adam_step", adam_eps_inside_sqrt, "eps was put inside the square root (write sqrt(v_hat) + eps)"),
     ("initialize_adam", init_first_layer_only,
-     "the last layer is missing (loop over l = 1, ..., L, with L = len(parameters) // 2)"),
+     "the last layer is missing (loop over l = 1, ..., D, with D = len(parameters) // 2)"),
     ("initialize_adam", init_parameter_keys,
      "the keys are the parameters' names; use the gradients' names \"dW1\", \"db1\", ..."),
     ("initialize_adam", init_float64,
