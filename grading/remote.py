@@ -47,6 +47,7 @@ CELL_SECONDS = 10                  # to run one cell of the notebook
 CALLBACK_SECONDS = 5               # for one call of a grader function from student code
 CALLBACK_MEMORY = 2 * 2 ** 30      # address space a grader function may add while it runs
 WALL_FACTOR = 10                   # a limit of s seconds of the worker's own time ends after 10 s of wall time at most
+FORGIVEN_WAIT = 120                # seconds of waiting for a CPU forgiven per submission in all (then: wall-clock time)
 
 
 MISSING = "is not defined. Run the cell that defines it, and make sure the cell has no errors"
@@ -83,12 +84,15 @@ class _DeadlineReader:
     behind other submissions' processes does not. So a slow but correct
     function is judged the same on an idle machine and on one grading a
     whole class at once. Waiting for a CPU is forgiven up to
-    ``WALL_FACTOR`` times the limit in wall-clock time.
+    ``WALL_FACTOR`` times the limit in wall-clock time, and up to
+    ``forgivable`` seconds in all (a submission's own busy processes could
+    otherwise stretch every call tenfold).
     """
 
-    def __init__(self, fd, pid=None):
+    def __init__(self, fd, pid=None, forgivable=FORGIVEN_WAIT):
         self.fd = fd
         self.pid = pid           # the worker's main thread, as the host sees it (None: wall-clock time only)
+        self.forgivable = forgivable
         self.limit = None
         self._started = self._queued = 0.0
 
@@ -97,11 +101,16 @@ class _DeadlineReader:
         self._started, self._queued = time.monotonic(), self._queued_seconds()
 
     def stop(self):
+        if self.limit is not None:
+            self.forgivable -= self._forgiven()
         self.limit = None
 
     def used(self):
         """Seconds of the worker's own time since ``start``."""
-        return time.monotonic() - self._started - (self._queued_seconds() - self._queued)
+        return time.monotonic() - self._started - self._forgiven()
+
+    def _forgiven(self):
+        return min(max(0.0, self._queued_seconds() - self._queued), self.forgivable)
 
     def read(self, n):
         while self.limit is not None:
@@ -140,6 +149,7 @@ class StudentProgram:
         self.cell_errors = {}          # label -> sentence
         self._good_cells = []
         self._process = None
+        self._reader = None
         self._endpoint = None
         self._scratch = None
         self.restarts = 0
@@ -261,7 +271,9 @@ class StudentProgram:
             pass_fds=(to_worker_r, from_worker_w), cwd=self._scratch, start_new_session=True)
         os.close(to_worker_r)
         os.close(from_worker_w)
-        self._reader = _DeadlineReader(from_worker_r)   # wall-clock time until the worker is found
+        # (wall-clock time until the worker is found; what is left to forgive carries over restarts)
+        self._reader = _DeadlineReader(from_worker_r, forgivable=self._reader.forgivable if self._reader
+                                       else FORGIVEN_WAIT)
         self._writer = os.fdopen(to_worker_w, "wb")
         self._read_fd = from_worker_r
         self._endpoint = wire.Endpoint(self._reader, self._writer, MESSAGE_LIMIT,
@@ -309,18 +321,16 @@ class StudentProgram:
                     self._endpoint.serve(header, blobs)
                     continue
                 return header, blobs
-        except TimeoutError:
+        except (TimeoutError, EOFError, wire.WireError) as error:
+            self._reader.stop()   # (while the worker is there to say how long it waited for a CPU)
             self._kill()
-            raise WorkerStopped(f"did not finish within {seconds:g} s") from None
-        except EOFError:
-            self._kill()
-            raise WorkerStopped("ended the grading process (it called exit, or crashed)") from None
-        except wire.WireError as error:
-            self._kill()
+            if isinstance(error, TimeoutError):
+                raise WorkerStopped(f"did not finish within {seconds:g} s") from None
+            if isinstance(error, EOFError):
+                raise WorkerStopped("ended the grading process (it called exit, or crashed)") from None
             raise WorkerStopped(f"sent an answer that is not valid data ({error})") from None
         finally:
-            if self._endpoint is not None:
-                self._reader.stop()
+            self._reader.stop()
 
     def _serve_callback(self, header, blobs):
         """A student's function called one of the grader's functions: run it, guarded, on data."""

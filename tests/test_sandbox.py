@@ -240,24 +240,37 @@ SLOW_AND_SLEEPY = ("import time\n"
                    "    time.sleep(60)\n")
 
 
+def slow_call_on_a_shared_cpu(program, cpu_seconds, limit):
+    """(outcome, wall-clock seconds) of ``slow`` while three busy processes share the worker's CPU,
+    as other submissions' processes would."""
+    assert program.pid is not None
+    os.sched_setaffinity(program.pid, {0})
+    busy = "import os\nos.sched_setaffinity(0, {0})\nwhile True:\n    pass\n"
+    hogs = [subprocess.Popen([sys.executable, "-c", busy]) for _ in range(3)]
+    try:
+        started = time.monotonic()
+        outcome = program.call("slow", (cpu_seconds,), {}, seconds=limit)
+        return outcome, time.monotonic() - started
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
 def test_waiting_for_a_cpu_does_not_count_against_a_call():
     """A slow but correct function gets the same verdict on a machine that is busy grading a class."""
     with run([("f", SLOW_AND_SLEEPY)]) as program:
-        assert program.pid is not None
-        os.sched_setaffinity(program.pid, {0})
-        # Three busy processes share CPU 0 with the worker, as other submissions' processes would.
-        busy = "import os\nos.sched_setaffinity(0, {0})\nwhile True:\n    pass\n"
-        hogs = [subprocess.Popen([sys.executable, "-c", busy]) for _ in range(3)]
-        try:
-            started = time.monotonic()
-            outcome = program.call("slow", (1.0,), {}, seconds=1.5)
-            waited = time.monotonic() - started
-        finally:
-            for hog in hogs:
-                hog.kill()
-                hog.wait()
+        outcome, waited = slow_call_on_a_shared_cpu(program, 1.0, limit=1.5)
     assert outcome.value == "done", outcome.error
     assert waited > 1.5, "the CPU was not shared: this test checked nothing"   # by the wall clock alone: timed out
+
+
+def test_the_waiting_forgiven_is_bounded_for_each_submission(monkeypatch):
+    # (so that a submission's own busy processes cannot stretch every call tenfold)
+    monkeypatch.setattr(grading.remote, "FORGIVEN_WAIT", 0.1)
+    with run([("f", SLOW_AND_SLEEPY)]) as program:
+        outcome, _ = slow_call_on_a_shared_cpu(program, 1.0, limit=1.5)
+    assert outcome.stop and "did not finish within 1.5 s" in outcome.error
 
 
 def test_a_call_that_sleeps_runs_out_of_time_like_one_that_computes():
