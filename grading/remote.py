@@ -89,7 +89,7 @@ class _DeadlineReader:
     otherwise stretch every call tenfold).
     """
 
-    def __init__(self, fd, pid=None, forgivable=FORGIVEN_WAIT):
+    def __init__(self, fd, forgivable, pid=None):
         self.fd = fd
         self.pid = pid           # the worker's main thread, as the host sees it (None: wall-clock time only)
         self.forgivable = forgivable
@@ -272,8 +272,7 @@ class StudentProgram:
         os.close(to_worker_r)
         os.close(from_worker_w)
         # (wall-clock time until the worker is found; what is left to forgive carries over restarts)
-        self._reader = _DeadlineReader(from_worker_r, forgivable=self._reader.forgivable if self._reader
-                                       else FORGIVEN_WAIT)
+        self._reader = _DeadlineReader(from_worker_r, self._reader.forgivable if self._reader else FORGIVEN_WAIT)
         self._writer = os.fdopen(to_worker_w, "wb")
         self._read_fd = from_worker_r
         self._endpoint = wire.Endpoint(self._reader, self._writer, MESSAGE_LIMIT,
