@@ -31,7 +31,7 @@ import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from scripts.course_tools import REPO, chapters, copy_course, nbgrader, submission  # noqa: E402
+from scripts.course_tools import REPO, chapters, copy_course, ipc_kernel_config, nbgrader, submission  # noqa: E402
 
 BUDGETS = {"notebook": 20.0, "book": 180.0, "autograde": 10.0, "class speed-up": 3.0}
 
@@ -49,7 +49,7 @@ def time_notebook(chapter):
             shutil.copy(f, work)
         nb = nbformat.read(Path(work) / f"{chapter}.ipynb", as_version=4)
         start = time.perf_counter()
-        NotebookClient(nb, timeout=600, resources={"metadata": {"path": work}}).execute()
+        NotebookClient(nb, config=ipc_kernel_config(work), timeout=600, resources={"metadata": {"path": work}}).execute()
         return time.perf_counter() - start
 
 

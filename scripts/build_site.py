@@ -58,6 +58,7 @@ SCRIPTS = Path(__file__).resolve().parent
 REPO = SCRIPTS.parent
 sys.path.insert(0, str(SCRIPTS))
 from book_guard import STAGE_MARKER  # noqa: E402
+from course_tools import ipc_kernel_config  # noqa: E402
 
 sys.path.insert(0, str(REPO))
 from grading.cells import without_hidden_tests  # noqa: E402
@@ -306,7 +307,7 @@ def execute_reference(chapter, notebook, helpers):
             shutil.copy(helper, workdir)  # follows the symlinks
         # A busy machine can deliver a figure after the cell's reply: wait for
         # it, and fail rather than silently publish a page without it.
-        client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+        client = NotebookClient(notebook, config=ipc_kernel_config(workdir), timeout=CELL_TIMEOUT,
                                 iopub_timeout=60, raise_on_iopub_timeout=True,
                                 resources={"metadata": {"path": workdir}})
         try:

@@ -25,6 +25,17 @@ def copy_course(destination):
     return destination / "autograder"
 
 
+def ipc_kernel_config(folder):
+    """NotebookClient configuration for the course's own notebooks (site, benchmark): kernels over Unix sockets.
+
+    Over TCP, ipykernel warns that the traffic is not encrypted; these kernels
+    talk over sockets in ``folder`` instead, as the graders' kernels do (and
+    the client still owns and shuts down its kernel).
+    """
+    from traitlets.config import Config
+    return Config({"KernelManager": {"transport": "ipc", "connection_file": f"{folder}/kernel.json"}})
+
+
 def chapters():
     """Assignment names: one per folder in autograder/source/."""
     return sorted(p.name for p in (REPO / "autograder" / "source").iterdir() if p.is_dir())
