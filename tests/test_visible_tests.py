@@ -11,12 +11,14 @@ wrong, and that they are fair to correct code.
 
 import ast
 import copy
+import importlib.util
+import warnings
 
 import numpy as np
 import pytest
 
 from grading.mistakes import MODULES
-from nbtools import cell_by_grade_id, chapter_notebooks, read_chapter, run_visible_test, without_hidden_tests
+from nbtools import CHAPTERS, cell_by_grade_id, chapter_notebooks, read_chapter, run_visible_test, without_hidden_tests
 from scripts.course_tools import exercises
 
 REFERENCES = [(m.CHAPTER, name, impl) for m in MODULES for name, impl in m.REFERENCES.items()]
@@ -41,9 +43,26 @@ def test_reference_passes_visible_test(chapter, name, implementation):
 @pytest.mark.parametrize("chapter, name, implementation, description", MISTAKES,
                          ids=[f"{c}-{i.__name__}" for c, _, i, _ in MISTAKES])
 def test_visible_test_names_the_mistake(chapter, name, implementation, description):
-    with pytest.raises(AssertionError) as failure:
+    # (a NumPy warning from the checks themselves would show in the student's notebook)
+    with pytest.raises(AssertionError) as failure, warnings.catch_warnings():
+        warnings.filterwarnings("error", module="checks")
         run_visible_test(chapter, name, implementation)
     assert description in str(failure.value)
+
+
+@pytest.mark.parametrize("x, y, expected", [
+    (1.0, 1.0, 0.0), (np.inf, np.inf, 0.0), (np.nan, np.nan, 0.0),
+    (3.0, 1.0, 0.5),              # |3 - 1| / (3 + 1)
+    (np.inf, 5.0, 1.0), (-np.inf, np.inf, 1.0), (np.nan, 2.0, 1.0),
+    ([0.0, 1e-10], [0.0, 0.0], 1e-2),   # the 1e-8 floor of the denominator
+])
+def test_rel_error_of_equal_infinite_and_nan_entries(x, y, expected):
+    spec = importlib.util.spec_from_file_location("checks", CHAPTERS / "checks.py")
+    checks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(checks)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert checks.rel_error(x, y) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("chapter, name, implementation, words", ACCEPTED,
