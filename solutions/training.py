@@ -341,36 +341,36 @@ def random_shift(images, max_shift, seed):
 # The learning-rate range test
 # --------------------------------------------------------------------------
 
-def _loss_and_grads(loss_and_grads, params, k):
-    result = loss_and_grads(params, k)
+def _loss_and_grads(loss_and_grads, params, t):
+    result = loss_and_grads(params, t)
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise TypeError(f"loss_and_grads(params, k) must return a pair (loss, grads), got {_type_name(result)}")
+        raise TypeError(f"loss_and_grads(params, t) must return a pair (loss, grads), got {_type_name(result)}")
     loss, grads = result
     if isinstance(loss, np.ndarray) and loss.size == 1:
         loss = loss.reshape(())[()]
     if not isinstance(loss, numbers.Real) or isinstance(loss, (bool, np.bool_)):
-        raise TypeError(f"loss_and_grads(params, k) must return a real-number loss, got {_type_name(loss)}")
+        raise TypeError(f"loss_and_grads(params, t) must return a real-number loss, got {_type_name(loss)}")
     return float(loss), grads
 
 
 def lr_range_test(loss_and_grads, parameters, lr_min, lr_max, num_steps, diverge_factor=4.0):
     r"""The learning-rate range test: gradient descent with η growing geometrically, until the loss diverges.
 
-    For :math:`k = 0, 1, \dots, n - 1` (:math:`n` = ``num_steps``):
+    For :math:`t = 0, 1, \dots, n - 1` (:math:`n` = ``num_steps``):
 
     .. math::
-        \eta_k = \eta_{\min} \Big(\frac{\eta_{\max}}{\eta_{\min}}\Big)^{k/(n-1)}, \qquad
-        \mathcal{L}_k, g_k = \texttt{loss\_and\_grads}(\theta_k, k), \qquad
-        \theta_{k+1} = \theta_k - \eta_k\, g_k
+        \eta_t = \eta_{\min} \Big(\frac{\eta_{\max}}{\eta_{\min}}\Big)^{t/(n-1)}, \qquad
+        \mathcal{L}_t, g_t = \texttt{loss\_and\_grads}(\theta_t, t), \qquad
+        \theta_{t+1} = \theta_t - \eta_t\, g_t
 
-    recording :math:`\eta_k` and :math:`\mathcal{L}_k`; the test stops, after
-    recording step :math:`k` and without updating, as soon as
+    recording :math:`\eta_t` and :math:`\mathcal{L}_t`; the test stops, after
+    recording step :math:`t` and without updating, as soon as
 
-    .. math:: \mathcal{L}_k \text{ is not finite} \quad\text{or}\quad
-              \mathcal{L}_k > f \cdot \min_{j \le k} \mathcal{L}_j
+    .. math:: \mathcal{L}_t \text{ is not finite} \quad\text{or}\quad
+              \mathcal{L}_t > f \cdot \min_{j \le t} \mathcal{L}_j
 
     with :math:`f` = ``diverge_factor`` (the smallest loss so far includes
-    :math:`\mathcal{L}_k`; losses are non-negative, as a cross-entropy). The
+    :math:`\mathcal{L}_t`; losses are non-negative, as a cross-entropy). The
     rates :math:`\eta_0 = \eta_{\min}, \dots, \eta_{n-1} = \eta_{\max}` are
     evenly spaced on a log scale. Plotting the losses against the rates on a
     log axis, a good learning rate lies a little below the one where the
@@ -381,8 +381,8 @@ def lr_range_test(loss_and_grads, parameters, lr_min, lr_max, num_steps, diverge
     Parameters
     ----------
     loss_and_grads : callable
-        ``loss_and_grads(params, k) -> (loss, grads)``: the loss (a number) and
-        the gradients ``{"d" + key: ...}`` at ``params``; ``k`` tells it which
+        ``loss_and_grads(params, t) -> (loss, grads)``: the loss (a number) and
+        the gradients ``{"d" + key: ...}`` at ``params``; ``t`` tells it which
         mini-batch to use.
     parameters : dict of ndarray of float
         The starting point :math:`\theta_0`, e.g. ``{"W1": ..., "b1": ...}``;
@@ -403,10 +403,10 @@ def lr_range_test(loss_and_grads, parameters, lr_min, lr_max, num_steps, diverge
     Examples
     --------
     On :math:`\mathcal{L}(w) = \tfrac12 w^2` from :math:`w = 4` a step multiplies :math:`w` by
-    :math:`1 - \eta_k`: by 0.99, 0.9 and 0 (η = 1) below; then, from η = 0.5 to 500, the step with η = 5
+    :math:`1 - \eta_t`: by 0.99, 0.9 and 0 (η = 1) below; then, from η = 0.5 to 500, the step with η = 5
     makes :math:`|w|` 4 times larger, the loss 16 times, and the test stops after 3 of its 4 steps.
 
-    >>> f = lambda params, k: (0.5 * float(params["w"][0]) ** 2, {"dw": params["w"]})
+    >>> f = lambda params, t: (0.5 * float(params["w"][0]) ** 2, {"dw": params["w"]})
     >>> lrs, losses = lr_range_test(f, {"w": np.array([4.0])}, 0.01, 10.0, 4)
     >>> lrs.round(12), losses.round(12)
     (array([ 0.01,  0.1 ,  1.  , 10.  ]), array([8.      , 7.8408  , 6.351048, 0.      ]))
@@ -429,12 +429,12 @@ def lr_range_test(loss_and_grads, parameters, lr_min, lr_max, num_steps, diverge
     params = {key: np.array(value, copy=True) for key, value in parameters.items()}
     ratio = lr_max / lr_min
     lrs, losses = [], []
-    for k in range(num_steps):
-        lr = lr_min * ratio ** (k / (num_steps - 1))
-        loss, grads = _loss_and_grads(loss_and_grads, params, k)
+    for t in range(num_steps):
+        lr = lr_min * ratio ** (t / (num_steps - 1))
+        loss, grads = _loss_and_grads(loss_and_grads, params, t)
         lrs.append(lr)
         losses.append(loss)
-        if not math.isfinite(loss) or loss > diverge_factor * min(losses) or k == num_steps - 1:
+        if not math.isfinite(loss) or loss > diverge_factor * min(losses) or t == num_steps - 1:
             break
         check_matching(grads, "grads", params)
         params = {key: (p - lr * grads[grad_key(key)]).astype(p.dtype, copy=False) for key, p in params.items()}

@@ -111,8 +111,8 @@ def random_shift(images, max_shift, seed):
 def lr_range_test(loss_and_grads, parameters, lr_min, lr_max, num_steps, diverge_factor=4.0):
     params = dict(parameters)
     lrs, losses = [], []
-    for k, lr in enumerate(np.geomspace(lr_min, lr_max, num_steps)):
-        loss, grads = loss_and_grads(params, k)
+    for t, lr in enumerate(np.geomspace(lr_min, lr_max, num_steps)):
+        loss, grads = loss_and_grads(params, t)
         lrs.append(lr)
         losses.append(float(loss))
         if np.isnan(loss) or np.isinf(loss) or loss > diverge_factor * min(losses):

@@ -263,13 +263,13 @@ def test_random_shift_fills_with_zeros_zero_shift_is_a_copy_and_far_shifts_empty
 
 # ------------------------------------------------------------------ the learning-rate range test
 
-def half_square(params, k):
+def half_square(params, t):
     """L(w) = w^2 / 2: the gradient is w."""
     return 0.5 * float(params["w"][0]) ** 2, {"dw": params["w"].copy()}
 
 
 def test_lr_range_test_on_a_quadratic_by_hand():
-    # w_{k+1} = (1 - lr_k) w_k from w = 4 with lr = 0.01, 0.1, 1, 10: w = 4, 3.96, 3.564, 0.
+    # w_{t+1} = (1 - lr_t) w_t from w = 4 with lr = 0.01, 0.1, 1, 10: w = 4, 3.96, 3.564, 0.
     lrs, losses = lr_range_test(half_square, {"w": np.array([4.0])}, 0.01, 10.0, 4)
     np.testing.assert_allclose(lrs, [0.01, 0.1, 1.0, 10.0], rtol=1e-14)
     np.testing.assert_allclose(losses, [8.0, 0.5 * 3.96 ** 2, 0.5 * 3.564 ** 2, 0.0], rtol=1e-13, atol=1e-25)
@@ -288,8 +288,8 @@ def test_lr_range_test_stops_when_the_loss_exceeds_four_times_the_smallest():
 
 @pytest.mark.parametrize("bad", [math.inf, math.nan])
 def test_lr_range_test_stops_on_a_loss_that_is_not_finite(bad):
-    def loss_and_grads(params, k):
-        return (bad if k == 2 else 1.0 - 0.1 * k), {"dw": np.zeros(1)}
+    def loss_and_grads(params, t):
+        return (bad if t == 2 else 1.0 - 0.1 * t), {"dw": np.zeros(1)}
 
     lrs, losses = lr_range_test(loss_and_grads, {"w": np.zeros(1)}, 1e-3, 1.0, 10)
     assert len(lrs) == len(losses) == 3 and losses[:2].tolist() == [1.0, 0.9]
@@ -299,8 +299,8 @@ def test_lr_range_test_stops_on_a_loss_that_is_not_finite(bad):
 def test_lr_range_test_spaces_the_rates_geometrically_and_passes_the_step_index():
     seen = []
 
-    def flat(params, k):
-        seen.append((k, params["W1"].copy()))
+    def flat(params, t):
+        seen.append((t, params["W1"].copy()))
         return np.float64(1.0), {"dW1": np.ones_like(params["W1"]), "db1": np.zeros((2, 1))}
 
     start = {"W1": np.zeros((2, 3), dtype=np.float32), "b1": np.ones((2, 1), dtype=np.float32)}
@@ -308,10 +308,10 @@ def test_lr_range_test_spaces_the_rates_geometrically_and_passes_the_step_index(
     np.testing.assert_allclose(lrs, np.logspace(-4, 0, 9), rtol=1e-13)
     np.testing.assert_allclose(lrs[1:] / lrs[:-1], 10 ** 0.5, rtol=1e-13)
     np.testing.assert_array_equal(losses, np.ones(9))
-    assert [k for k, _ in seen] == list(range(9))
-    for k, W in seen:                                    # W1 after k steps of -lr_j * 1, kept in float32
+    assert [t for t, _ in seen] == list(range(9))
+    for t, W in seen:                                    # W1 after t steps of -lr_j * 1, kept in float32
         assert W.dtype == np.float32
-        np.testing.assert_allclose(W, -lrs[:k].sum(), rtol=1e-6)
+        np.testing.assert_allclose(W, -lrs[:t].sum(), rtol=1e-6)
     assert np.all(start["W1"] == 0) and np.all(start["b1"] == 1)      # the caller's parameters are untouched
 
 
@@ -319,15 +319,15 @@ def test_lr_range_test_on_noisy_bowls_matches_a_plain_loop():
     rng = np.random.default_rng(6)
     c, target, offsets = rng.uniform(0.5, 3.0, (3, 2)), rng.standard_normal((3, 2)), rng.uniform(0.1, 0.2, 30)
 
-    def bowl(params, k):
-        r = params["W"] - target - 0.05 * np.sin(k)
-        return float(offsets[k] + 0.5 * np.sum(c * r ** 2)), {"dW": c * r}
+    def bowl(params, t):
+        r = params["W"] - target - 0.05 * np.sin(t)
+        return float(offsets[t] + 0.5 * np.sum(c * r ** 2)), {"dW": c * r}
 
     lrs, losses = lr_range_test(bowl, {"W": np.zeros((3, 2))}, 1e-3, 10.0, 30, 3.0)
     W, best, expected = np.zeros((3, 2)), math.inf, []
-    for k in range(30):
-        lr = 1e-3 * 10000 ** (k / 29)
-        loss, grads = bowl({"W": W}, k)
+    for t in range(30):
+        lr = 1e-3 * 10000 ** (t / 29)
+        loss, grads = bowl({"W": W}, t)
         expected.append((lr, loss))
         best = min(best, loss)
         if loss > 3.0 * best:

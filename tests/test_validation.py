@@ -42,7 +42,7 @@ Z23, y3 = np.zeros((2, 3)), np.array([0, 1, 1])
 W1 = {"w": np.ones(1)}
 
 
-def bowl(params, k):
+def bowl(params, t):
     return 0.5 * float(params["w"][0]) ** 2, {"dw": params["w"].copy()}
 
 
@@ -299,13 +299,13 @@ CASES = [
      "diverge_factor", "greater than 1"),
     ("range diverge_factor str", lambda: lr_range_test(bowl, W1, 1e-3, 1.0, 5, diverge_factor="4"),
      TypeError, "diverge_factor", "str"),
-    ("range not a pair", lambda: lr_range_test(lambda p, k: 1.0, W1, 1e-3, 1.0, 5), TypeError,
-     "loss_and_grads(params, k)", "a pair (loss, grads), got float"),
-    ("range loss str", lambda: lr_range_test(lambda p, k: ("1.0", {"dw": p["w"]}), W1, 1e-3, 1.0, 5),
-     TypeError, "loss_and_grads(params, k)", "real-number loss, got str"),
-    ("range grads missing", lambda: lr_range_test(lambda p, k: (1.0, {}), W1, 1e-3, 1.0, 5), ValueError,
+    ("range not a pair", lambda: lr_range_test(lambda p, t: 1.0, W1, 1e-3, 1.0, 5), TypeError,
+     "loss_and_grads(params, t)", "a pair (loss, grads), got float"),
+    ("range loss str", lambda: lr_range_test(lambda p, t: ("1.0", {"dw": p["w"]}), W1, 1e-3, 1.0, 5),
+     TypeError, "loss_and_grads(params, t)", "real-number loss, got str"),
+    ("range grads missing", lambda: lr_range_test(lambda p, t: (1.0, {}), W1, 1e-3, 1.0, 5), ValueError,
      "grads", "grads has no 'dw' for parameters 'w'"),
-    ("range grads shape", lambda: lr_range_test(lambda p, k: (1.0, {"dw": np.ones(2)}), W1, 1e-3, 1.0, 5),
+    ("range grads shape", lambda: lr_range_test(lambda p, t: (1.0, {"dw": np.ones(2)}), W1, 1e-3, 1.0, 5),
      ValueError, "grads['dw']", "grads['dw'] has shape (2,) but parameters['w'] has shape (1,)"),
 ]
 

@@ -13,10 +13,10 @@ to rounding at the precision of the parameters.
 The ``loss_and_grads`` of the range test are ``Described`` callables that
 the grader lends to the student's function (in the sandbox they are called
 back in the grader, so they see copies of the student's arrays and cannot
-be changed). Each is a deterministic function of ``(params, k)``: sums of
+be changed). Each is a deterministic function of ``(params, t)``: sums of
 quadratic bowls over the entries of every parameter, whose centre and
-constant offset move with the step index ``k`` (a stand-in for a new
-mini-batch per step), so that a test that passes the wrong ``k`` fails.
+constant offset move with the step index ``t`` (a stand-in for a new
+mini-batch per step), so that a test that passes the wrong ``t`` fails.
 Their losses stay positive, so "the smallest loss so far" means the same
 with or without the current step. They return the gradients in each
 parameter's dtype. Some never diverge over the range, some diverge in the
@@ -147,7 +147,7 @@ def random_shift_cases(rng):
 # ------------------------------------------------------------------ the learning-rate range test
 
 def _loss_and_grads(rng, parameters, kind):
-    """A deterministic loss_and_grads(params, k) over the keys of ``parameters``, and its largest curvature."""
+    """A deterministic loss_and_grads(params, t) over the keys of ``parameters``, and its largest curvature."""
     if kind == "early":
         c_all = log_uniform(rng, 0.5, 5.0)
         curvature = {key: np.full(p.shape, c_all) for key, p in parameters.items()}
@@ -159,13 +159,13 @@ def _loss_and_grads(rng, parameters, kind):
     start = max(float(np.max(np.abs(parameters[key].astype(np.float64) - target[key]))) for key in parameters)
     radius = 3.0 * start + 0.5
 
-    def loss_and_grads(params, k):
-        k = int(k)
-        loss, grads, far = base * (1.0 + 0.1 * (k % 3)), {}, False
+    def loss_and_grads(params, t):
+        t = int(t)
+        loss, grads, far = base * (1.0 + 0.1 * (t % 3)), {}, False
         with np.errstate(all="ignore"):
             for key in target:
                 p = np.asarray(params[key])
-                r = p.astype(np.float64) - target[key] - wobble * math.sin(k + 1)
+                r = p.astype(np.float64) - target[key] - wobble * math.sin(t + 1)
                 if kind == "cosh":
                     loss += float(np.sum(curvature[key] * (np.cosh(r) - 1.0)))
                     g = curvature[key] * np.sinh(r)
@@ -180,11 +180,11 @@ def _loss_and_grads(rng, parameters, kind):
 
     descriptions = {
         "never": "<quadratic bowls per parameter: the range stays below 2 / (largest curvature)>",
-        "diverges": "<quadratic bowls per parameter whose centres move with k: diverges past 2 / curvature>",
+        "diverges": "<quadratic bowls per parameter whose centres move with t: diverges past 2 / curvature>",
         "early": "<quadratic bowls of one curvature: the first learning rates already diverge>",
         "nan": "<quadratic bowls per parameter that return nan far from their centres>",
         "cosh": "<cosh bowls per parameter: the loss overflows to inf once it diverges>",
-        "float64": "<quadratic bowls per parameter whose centres move with k, losses returned as np.float64>",
+        "float64": "<quadratic bowls per parameter whose centres move with t, losses returned as np.float64>",
     }
     c_max = max(float(np.max(c)) for c in curvature.values())
     c_min = min(float(np.min(c)) for c in curvature.values())

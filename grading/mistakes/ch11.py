@@ -188,11 +188,11 @@ def _range_test(loss_and_grads, parameters, lrs, diverge_factor, compare_with_fi
                 update_first=False):
     params = {key: np.array(p) for key, p in parameters.items()}
     tried, losses = [], []
-    for k, lr in enumerate(lrs):
+    for t, lr in enumerate(lrs):
         if update_first:
-            _, grads = loss_and_grads(params, k)
+            _, grads = loss_and_grads(params, t)
             params = {key: p - lr * grads["d" + key] for key, p in params.items()}
-        loss, grads = loss_and_grads(params, k)
+        loss, grads = loss_and_grads(params, t)
         loss = float(loss)
         tried.append(lr)
         losses.append(loss)
@@ -209,7 +209,7 @@ def range_test_linear_rates(loss_and_grads, parameters, lr_min, lr_max, num_step
 
 
 def range_test_exponent_over_num_steps(loss_and_grads, parameters, lr_min, lr_max, num_steps, diverge_factor=4.0):
-    lrs = [lr_min * (lr_max / lr_min) ** (k / num_steps) for k in range(num_steps)]
+    lrs = [lr_min * (lr_max / lr_min) ** (t / num_steps) for t in range(num_steps)]
     return _range_test(loss_and_grads, parameters, lrs, diverge_factor)
 
 
@@ -288,9 +288,9 @@ MISTAKES = [
      "rng.integers(-max_shift, max_shift + 1, size=(m, 2))"),
     ("lr_range_test", range_test_linear_rates,
      "the learning rates were evenly spaced (np.linspace); the range test spaces them geometrically, "
-     "lr_min * (lr_max / lr_min) ** (k / (num_steps - 1))"),
+     "lr_min * (lr_max / lr_min) ** (t / (num_steps - 1))"),
     ("lr_range_test", range_test_exponent_over_num_steps,
-     "the exponent was k / num_steps, so the last rate is below lr_max; use k / (num_steps - 1)"),
+     "the exponent was t / num_steps, so the last rate is below lr_max; use t / (num_steps - 1)"),
     ("lr_range_test", range_test_first_loss,
      "the loss was compared with the first loss instead of the smallest loss so far "
      "(stop when loss > diverge_factor * min(losses))"),
@@ -299,7 +299,7 @@ MISTAKES = [
      "diverge_factor times the smallest loss so far"),
     ("lr_range_test", range_test_update_before_loss,
      "the parameters were updated before the loss of the step was recorded; record "
-     "loss_and_grads(params, k) at the current parameters, then update them with that step's gradients"),
+     "loss_and_grads(params, t) at the current parameters, then update them with that step's gradients"),
 ]
 
 # ------------------------------------------------------------------ correct, other styles
@@ -316,9 +316,9 @@ def clip_in_place(grads, max_norm):
 def range_test_in_place(loss_and_grads, parameters, lr_min, lr_max, num_steps, diverge_factor=4.0):
     """Steps the caller's parameters in place."""
     lrs, losses = [], []
-    for k in range(num_steps):
-        lr = lr_min * (lr_max / lr_min) ** (k / (num_steps - 1))
-        loss, grads = loss_and_grads(parameters, k)
+    for t in range(num_steps):
+        lr = lr_min * (lr_max / lr_min) ** (t / (num_steps - 1))
+        loss, grads = loss_and_grads(parameters, t)
         lrs.append(lr)
         losses.append(loss)
         if not np.isfinite(loss) or loss > diverge_factor * min(losses):
