@@ -49,7 +49,8 @@ def time_notebook(chapter):
             shutil.copy(f, work)
         nb = nbformat.read(Path(work) / f"{chapter}.ipynb", as_version=4)
         start = time.perf_counter()
-        NotebookClient(nb, config=ipc_kernel_config(work), timeout=600, resources={"metadata": {"path": work}}).execute()
+        NotebookClient(nb, config=ipc_kernel_config(work), timeout=600,
+                       resources={"metadata": {"path": work}}).execute()
         return time.perf_counter() - start
 
 
