@@ -239,6 +239,9 @@ def train(params, data, loss_fn, optimizer, *, lr, num_epochs, batch_size=64, sc
     bn_state = {key.replace("gamma", "mean"): np.zeros_like(v) for key, v in params.items()
                 if key.startswith("gamma")}
     bn_state.update({key.replace("mean", "var"): np.ones_like(v) for key, v in list(bn_state.items())})
+    # Copies, so that an update rule that changes its arrays in place (accepted since chapter 3)
+    # changes neither the caller's parameters nor the best epoch's kept below.
+    params = {key: np.array(value, copy=True) for key, value in params.items()}
     best, best_loss, t = params, np.inf, 0
     for epoch in range(num_epochs):
         order = rng.permutation(m)
@@ -263,11 +266,12 @@ def train(params, data, loss_fn, optimizer, *, lr, num_epochs, batch_size=64, sc
                 grads = clipped
             t += 1
             step_lr = schedule(lr, t - 1, total_steps) if schedule else lr
+            before = {k: params[k].copy() for k in weights} if watch else None
             new_params, state = optimizer.update(params, grads, state, t, step_lr)
             if watch:
                 for k in weights:
                     history["layer_grad_norm"][k].append(_norm(grads["d" + k]))
-                    history["update_ratio"][k].append(_norm(new_params[k] - params[k]) / _norm(params[k]))
+                    history["update_ratio"][k].append(_norm(new_params[k] - before[k]) / _norm(before[k]))
             params = new_params
         if history["diverged"]:
             break
@@ -277,7 +281,8 @@ def train(params, data, loss_fn, optimizer, *, lr, num_epochs, batch_size=64, sc
         history["val_loss"].append(val_loss)
         history["val_accuracy"].append(float(np.mean(P.argmax(axis=0) == y_val)))
         if val_loss < best_loss:
-            best, best_loss, history["best_epoch"] = params, val_loss, epoch
+            best = {key: value.copy() for key, value in params.items()}
+            best_loss, history["best_epoch"] = val_loss, epoch
             history["bn_state"] = {k: v.copy() for k, v in bn_state.items()} or None
     history.setdefault("best_epoch", None)
     history.setdefault("bn_state", None)
