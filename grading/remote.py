@@ -112,14 +112,19 @@ class _DeadlineReader:
     def _forgiven(self):
         return min(max(0.0, self._queued_seconds() - self._queued), self.forgivable)
 
+    def remaining(self):
+        """Seconds left of the worker's time (and of the wall-clock bound); TimeoutError if none."""
+        if self.limit is None:
+            raise TimeoutError   # (every exchange with the worker runs on a clock)
+        wall_left = self.limit * WALL_FACTOR - (time.monotonic() - self._started)
+        remaining = min(self.limit - self.used(), wall_left)
+        if remaining <= 0:
+            raise TimeoutError
+        return remaining
+
     def read(self, n):
-        while self.limit is not None:
-            wall_left = self.limit * WALL_FACTOR - (time.monotonic() - self._started)
-            remaining = min(self.limit - self.used(), wall_left)
-            if remaining <= 0:
-                raise TimeoutError
-            if select.select([self.fd], [], [], remaining)[0]:
-                break
+        while not select.select([self.fd], [], [], self.remaining())[0]:
+            pass
         return os.read(self.fd, min(n, 1 << 20))
 
     def _queued_seconds(self):
@@ -130,6 +135,33 @@ class _DeadlineReader:
                 return int(schedstat.read().split()[1]) / 1e9
         except (OSError, IndexError, ValueError):
             return 0.0   # ended, or no scheduler statistics here: wall-clock time it is
+
+
+class _DeadlineWriter:
+    """Writes to the worker's pipe on the reader's clock.
+
+    A worker that stops reading (its code asked a grader function for a
+    large result, then slept) fills the pipe; a blocking write would then
+    hold the grader forever. This one gives up with TimeoutError when the
+    exchange's time is up, like the reader.
+    """
+
+    def __init__(self, fd, clock):
+        self.fd, self.clock = fd, clock
+        os.set_blocking(fd, False)
+
+    def write(self, data):
+        view = memoryview(data)
+        while view:
+            if select.select([], [self.fd], [], self.clock.remaining())[1]:
+                with contextlib.suppress(BlockingIOError):
+                    view = view[os.write(self.fd, view[:1 << 20]):]
+
+    def flush(self):
+        pass
+
+    def close(self):
+        os.close(self.fd)
 
 
 class StudentProgram:
@@ -199,7 +231,7 @@ class StudentProgram:
                                            "(the functions it defines are missing)")
                 self._restart()
                 continue
-            if answer["op"] == "error":
+            if answer.get("op") == "error":
                 self.cell_errors[label] = f"the cell raised {_error_text(answer)}"
             self._good_cells.append((label, source))
 
@@ -222,12 +254,12 @@ class StudentProgram:
             return Outcome(error=stopped.reason, stop=True)
         finally:
             self._endpoint.forget_exports() if self._endpoint else None
-        if answer["op"] == "result":
+        if answer.get("op") == "result":
             try:
                 value = self._endpoint.value(answer, "value", blobs)
-            except wire.WireError as error:
+            except Exception as error:  # noqa: B902 (wire.WireError, or anything a forged answer causes)
                 return Outcome(error=f"returned something that cannot be graded ({error})")
-            modified = [str(m)[:120] for m in answer.get("modified", [])][:10]
+            modified = [str(m)[:120] for m in _list(answer.get("modified"))][:10]
             return Outcome(value=value, modified=modified)
         kind = answer.get("kind")
         if kind == "missing":
@@ -260,7 +292,8 @@ class StudentProgram:
         from_worker_r, from_worker_w = os.pipe()
         inside = [(self._scratch / "worker", WORKER_DIR)]
         inside += [(path, f"{WORK_DIR}/{path.name}") for path in sorted((self._scratch / "work").iterdir())]
-        env = dict(self.env, MPLBACKEND="Agg")
+        # (the worker refuses to send, and to read, a message over the grader's limit)
+        env = dict(self.env, MPLBACKEND="Agg", DESCENT_WORKER_MESSAGE_LIMIT=str(MESSAGE_LIMIT))
         argv = [sys.executable, "-s", "-B", f"{WORKER_DIR}/worker.py", str(to_worker_r), str(from_worker_w)]
         if not self.sandbox.confined:  # no mounts without a sandbox: the real paths
             argv[3] = str(self._scratch / "worker" / "worker.py")
@@ -273,7 +306,7 @@ class StudentProgram:
         os.close(from_worker_w)
         # (wall-clock time until the worker is found; what is left to forgive carries over restarts)
         self._reader = _DeadlineReader(from_worker_r, self._reader.forgivable if self._reader else FORGIVEN_WAIT)
-        self._writer = os.fdopen(to_worker_w, "wb")
+        self._writer = _DeadlineWriter(to_worker_w, self._reader)
         self._read_fd = from_worker_r
         self._endpoint = wire.Endpoint(self._reader, self._writer, MESSAGE_LIMIT,
                                        serve=self._serve_callback, make_exception=_student_exception)
@@ -301,33 +334,44 @@ class StudentProgram:
         self._endpoint = None
 
     def _request(self, header, values, seconds):
-        try:
-            self._endpoint.send(header, **values)
-        except (BrokenPipeError, OSError):
-            self._kill()
-            raise WorkerStopped("ended the grading process (it called exit, or crashed)") from None
-        except wire.WireError as error:
-            raise WorkerStopped(f"could not be given its inputs ({error})") from None
-        return self._receive_answer(seconds)
+        return self._exchange(seconds, lambda: self._endpoint.send(header, **values))
 
     def _receive_answer(self, seconds):
-        """The worker's answer to the last request; serves its calls of grader functions meanwhile."""
+        return self._exchange(seconds)
+
+    def _exchange(self, seconds, send=None):
+        """Send a request (if any) and wait for the worker's answer, serving its calls of grader
+        functions meanwhile; all on a clock of ``seconds`` of the worker's time.
+
+        Whatever goes wrong with the worker's side of it (a timeout, an end,
+        a frame that is not valid data, however forged) kills the worker and
+        raises WorkerStopped: nothing a student writes can end a grading run.
+        """
         self._reader.start(seconds)
         try:
+            if send is not None:
+                try:
+                    send()
+                except wire.WireError as error:
+                    self._kill()
+                    raise WorkerStopped(f"could not be given its inputs ({error})") from None
             while True:
                 header, blobs = self._endpoint.receive()
                 if header.get("op") == "call":
                     self._endpoint.serve(header, blobs)
                     continue
                 return header, blobs
-        except (TimeoutError, EOFError, wire.WireError) as error:
+        except WorkerStopped:
+            raise
+        except Exception as error:  # noqa: B902 (see the docstring)
             self._reader.stop()   # (while the worker is there to say how long it waited for a CPU)
             self._kill()
             if isinstance(error, TimeoutError):
                 raise WorkerStopped(f"did not finish within {seconds:g} s") from None
-            if isinstance(error, EOFError):
+            if isinstance(error, (EOFError, OSError)):
                 raise WorkerStopped("ended the grading process (it called exit, or crashed)") from None
-            raise WorkerStopped(f"sent an answer that is not valid data ({error})") from None
+            detail = error if isinstance(error, wire.WireError) else "a malformed message"
+            raise WorkerStopped(f"sent an answer that is not valid data ({detail})") from None
         finally:
             self._reader.stop()
 
@@ -351,7 +395,12 @@ class StudentProgram:
             name = "RuntimeError" if isinstance(error, _CallbackTimeUp) else type(error).__name__
             self._endpoint.send({"op": "raise", "type": name, "message": _short(message)})
             return
-        self._endpoint.send({"op": "return", "generators": wire.generator_states((args, kwargs))}, value=result)
+        try:
+            self._endpoint.send({"op": "return", "generators": wire.generator_states((args, kwargs))},
+                                value=result)
+        except wire.WireError as error:   # (refused before anything was written: too large to send back)
+            self._endpoint.send({"op": "raise", "type": "ValueError",
+                                 "message": _short(f"the result cannot be sent back to your code ({error})")})
 
 
 def _worker_pid(pid):
@@ -433,11 +482,16 @@ def _short(text, limit=300):
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+def _list(value):
+    """``value`` if the worker sent a list there, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
 def _error_text(answer):
     """``ValueError: message`` followed by the student's own traceback lines."""
     kind, message = _short(answer.get("type"), 60), _short(answer.get("message"))
     text = f"{kind}: {message}" if message else kind
-    lines = [_short(line, 200) for line in answer.get("traceback", [])][:6]
+    lines = [_short(line, 200) for line in _list(answer.get("traceback"))][:6]
     if lines:
         text += "\n" + "\n".join(f"    {line}" for line in lines)
     return text

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NOBODY = 65534
+HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"   # to find prlimit, setpriv, unshare
 BWRAP = os.environ.get("DESCENT_BWRAP", "bwrap")   # the bubblewrap command, if it is not on the PATH as bwrap
 INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`; "
                 "Fedora: `sudo dnf install bubblewrap`)")
@@ -141,6 +142,9 @@ class Sandbox:
         for host, inside in writable:
             command += ["--bind", str(host), str(inside)]
         command += ["--chdir", cwd, "--", *limited]
+        # bubblewrap's own processes keep the environment they were started with, and the
+        # student's code can read it in /proc/1/environ: they start with none of the grader's.
+        command = ["env", "-i", f"PATH={HOST_PATH}", *command]
         if os.geteuid() != 0:
             return command
         # Root ignores RLIMIT_NPROC, so the sandbox runs as nobody. Folders that nobody
@@ -149,7 +153,7 @@ class Sandbox:
         command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--", *command]
         if aliases:
             mounts = " && ".join(f"mount --bind '{real}' '{alias}'" for real, alias in aliases.items())
-            command = ["unshare", "--mount", "--propagation", "private", "--",
+            command = ["env", "-i", f"PATH={HOST_PATH}", "unshare", "--mount", "--propagation", "private", "--",
                        "sh", "-c", f'{mounts} && exec "$@"', "sandbox", *command]
         return command
 

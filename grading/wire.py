@@ -132,10 +132,11 @@ def _decode(data, blobs, import_callable, depth, counter):
     if not isinstance(data, dict) or not isinstance(data.get("$"), str):
         raise WireError(f"malformed value of JSON type {type(data).__name__}")
     kind, v = data["$"], data.get("v")
-    if kind == "int":
-        return int(_checked(v, str))
-    if kind == "float":
-        return float(_checked(v, str))
+    if kind in ("int", "float"):
+        try:
+            return (int if kind == "int" else float)(_checked(v, str))
+        except ValueError:   # not a number, or more digits than Python converts
+            raise WireError(f"malformed {kind}") from None
     if kind == "str":
         return _checked(v, str)[:MAX_STRING]
     if kind in ("list", "tuple"):
@@ -175,7 +176,7 @@ def _checked(value, kind):
 def _decode_array(data, blobs):
     try:
         dtype = np.dtype(_checked(data.get("dtype"), str))
-    except TypeError:
+    except (TypeError, ValueError):
         raise WireError("malformed array dtype") from None
     if dtype.kind not in _NUMERIC_KINDS or dtype.hasobject or dtype.fields is not None or dtype.subdtype:
         raise WireError(f"arrays of dtype {dtype} cannot be sent")
@@ -191,7 +192,10 @@ def _decode_array(data, blobs):
         count *= n
     if count * dtype.itemsize != len(buffer):
         raise WireError("array size does not match its data")
-    return np.frombuffer(buffer, dtype=dtype).reshape(shape).copy()
+    try:
+        return np.frombuffer(buffer, dtype=dtype).reshape(shape).copy()
+    except ValueError:   # (a shape NumPy cannot make, such as 0 by 10**30)
+        raise WireError("malformed array shape") from None
 
 
 def generators_in(value):
@@ -225,10 +229,16 @@ def _decode_generator(state):
 # ----------------------------------------------------------------- framing
 
 
-def write_message(stream, header, blobs=()):
-    """Send one frame: ``header`` (a JSON-able dict) and the byte blobs it refers to."""
+def write_message(stream, header, blobs=(), limit=None):
+    """Send one frame: ``header`` (a JSON-able dict) and the byte blobs it refers to.
+
+    A frame over ``limit`` bytes (the other side's) raises WireError before
+    anything is written, so the stream stays usable.
+    """
     header = dict(header, blobs=[len(b) for b in blobs])
     head = json.dumps(header, allow_nan=False, separators=(",", ":")).encode()
+    if limit is not None and len(head) + sum(len(b) for b in blobs) > limit:
+        raise WireError(f"a message of more than {limit} bytes")
     stream.write(struct.pack(">I", len(head)) + head)
     for blob in blobs:
         stream.write(blob)
@@ -246,7 +256,7 @@ def read_message(stream, limit):
         raise WireError(f"a message of more than {limit} bytes")
     try:
         header = json.loads(_read_exactly(stream, head_length))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):   # (not UTF-8, not JSON, a number of more digits than Python converts)
         raise WireError("a message header that is not JSON") from None
     if not isinstance(header, dict):
         raise WireError("a message header that is not a JSON object")
@@ -284,6 +294,7 @@ class Endpoint:
     """
 
     def __init__(self, reader, writer, limit, serve, make_exception):
+        # (``limit``: bytes of one message, either way; both sides use the same)
         self.reader, self.writer, self.limit = reader, writer, limit
         self.serve, self.make_exception = serve, make_exception
         self._exports = {}
@@ -295,8 +306,8 @@ class Endpoint:
         return handle
 
     def exported(self, handle):
-        if handle not in self._exports:
-            raise WireError(f"no function with handle {handle}")
+        if not isinstance(handle, int) or handle not in self._exports:
+            raise WireError(f"no function with handle {str(handle)[:40]}")
         return self._exports[handle]
 
     def forget_exports(self):
@@ -339,7 +350,7 @@ class Endpoint:
         header = dict(fields)
         for key, value in values.items():
             header[key] = encode(value, blobs, export)
-        write_message(self.writer, header, blobs)
+        write_message(self.writer, header, blobs, self.limit)
 
     def receive(self):
         return read_message(self.reader, self.limit)

@@ -317,11 +317,12 @@ def test_a_graders_function_asked_for_too_much_raises_in_the_students_code():
     assert outcome.value == ["MemoryError", "RuntimeError"], outcome
 
 
-def test_an_answer_over_the_size_limit_stops_the_call(monkeypatch):
+def test_an_answer_over_the_size_limit_is_refused(monkeypatch):
+    # (the worker refuses to send it; a forged frame over the limit is refused by the grader: below)
     monkeypatch.setattr(grading.remote, "MESSAGE_LIMIT", 2 ** 20)
     with run([("big", "import numpy as np\ndef big():\n    return np.zeros(10 ** 6)\n")]) as program:
         outcome = program.call("big", (), {})
-    assert outcome.stop and "not valid data" in outcome.error
+    assert outcome.error == f"returned something that cannot be graded (a message of more than {2 ** 20} bytes)"
 
 
 def test_without_bubblewrap_nothing_runs_unless_the_submissions_are_trusted(monkeypatch):
@@ -353,3 +354,116 @@ def test_the_worker_can_be_driven_from_another_thread():
     thread.start()
     thread.join(60)
     assert result == {"value": 42}
+
+
+def test_no_process_in_the_sandbox_carries_the_graders_environment(monkeypatch):
+    # An instructor's shell may hold secrets (tokens, passwords) in its environment; bubblewrap's own
+    # processes, which the student's code can see as /proc/1/environ, must not start with them.
+    monkeypatch.setenv("DESCENT_TEST_SECRET", "a-secret-of-the-graders-shell")
+    environments = probe("import os\n"
+                         "def probe():\n"
+                         "    found = []\n"
+                         "    for pid in os.listdir('/proc'):\n"
+                         "        try:\n"
+                         "            found.append(open(f'/proc/{pid}/environ', 'rb').read().decode('latin-1'))\n"
+                         "        except OSError:\n"
+                         "            pass\n"
+                         "    return found\n")
+    assert len(environments) >= 2, environments   # the worker and bubblewrap's init at least
+    assert not [e for e in environments if "a-secret-of-the-graders-shell" in e]
+
+
+# Student code can reach the worker's own endpoint and its pipe to the grader (they live in its process),
+# so it can send any frame it likes: these do what a hostile submission did.
+RAW_FRAMES = ("import gc, json, os, struct, sys, time\n"
+              "def endpoint():\n"
+              "    return next(o for o in gc.get_objects() if type(o).__name__ == 'Endpoint')\n"
+              "def send_raw(head):\n"
+              "    data = struct.pack('>I', len(head)) + head\n"
+              "    while data:\n"
+              "        data = data[os.write(int(sys.argv[2]), data):]\n"
+              "def forge(head, *lent):   # (lent: grader functions, so that handle 1 exists)\n"
+              "    send_raw(head.encode())\n"
+              "    time.sleep(10 ** 6)\n"
+              "def fine():\n"
+              "    return 42\n")
+
+
+def call_within(program, seconds, *call):
+    """``program.call(*call)``, failing (not hanging) if it does not return within ``seconds``."""
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(outcome=program.call(*call)), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        program._kill()    # (unblocks the grader's side, so the test ends)
+        pytest.fail(f"the grader was still waiting after {seconds} s")
+    return result["outcome"]
+
+
+def test_a_worker_that_stops_reading_cannot_hold_the_grader():
+    # It asks a grader function for a 32 MB answer and never reads it: the grader's write fills the pipe.
+    cells = [("raw", RAW_FRAMES),
+             ("stall", "def stall(zeros):\n"
+                       "    endpoint().send({'op': 'call', 'target': zeros.handle}, args=[4 * 10 ** 6], kwargs={})\n"
+                       "    time.sleep(10 ** 6)\n")]
+    with run(cells) as program:
+        outcome = call_within(program, 60, "stall", (np.zeros,), {}, None, 2.0)
+        assert outcome.stop and "did not finish within 2 s" in outcome.error, outcome
+        assert program.call("fine", (), {}).value == 42
+
+
+def test_a_graders_answer_too_large_for_the_worker_raises_in_the_students_code(monkeypatch):
+    monkeypatch.setattr(grading.remote, "MESSAGE_LIMIT", 2 ** 20)
+    cells = [("ask", "def ask(zeros):\n"
+                     "    try:\n"
+                     "        zeros(10 ** 6)\n"
+                     "    except Exception as error:\n"
+                     "        return f'{type(error).__name__}: {error}'\n")]
+    with run(cells) as program:
+        outcome = program.call("ask", (np.zeros,), {})
+    assert outcome.value == ("ValueError: the result cannot be sent back to your code "
+                             f"(a message of more than {2 ** 20} bytes)"), outcome
+
+
+@pytest.mark.parametrize("head", [
+    '{"op": "call", "target": [1], "args": {"$": "list", "v": []}, "kwargs": {"$": "dict", "v": []}}',
+    '{"op": "call", "target": "1", "args": {"$": "list", "v": []}, "kwargs": {"$": "dict", "v": []}}',
+    '{"op": "call", "target": 1, "args": {"$": "list", "v": [{"$": "int", "v": "' + "9" * 5000 + '"}]},'
+    ' "kwargs": {"$": "dict", "v": []}}',
+    '{"op": "done", "x": ' + "1" * 5000 + '}',       # more digits than Python converts
+    '{"op": "call", "target": 1, "args": ' + "[" * 100_000 + "]" * 100_000 + '}',
+    '[1, 2]', '{"op": "call", "blobs": [99999999999]}', "not json",
+], ids=["list target", "string target", "huge int argument", "huge JSON number", "deep JSON",
+        "not an object", "huge blob", "not JSON"])
+def test_a_forged_frame_stops_the_call_and_grading_goes_on(head):
+    cells = [("raw", RAW_FRAMES)]
+    with run(cells) as program:
+        outcome = call_within(program, 60, "forge", (head, np.zeros), {}, None, 5.0)
+        assert outcome.stop and "not valid data" in outcome.error, outcome
+        assert program.call("fine", (), {}).value == 42
+
+
+@pytest.mark.parametrize("head, error", [
+    ('{"op": "result", "modified": [], "value": {"$": "int", "v": "' + "9" * 5000 + '"}}',
+     "returned something that cannot be graded (malformed int)"),
+    ('{"op": "result", "modified": 5, "value": {"$": "float", "v": "one"}}',
+     "returned something that cannot be graded (malformed float)"),
+    ('{"op": "error", "type": "ValueError", "message": "forged", "traceback": 7}', "raised ValueError: forged"),
+    ('{"x": 1}', "raised "),
+])
+def test_a_forged_answer_is_graded_as_what_it_says(head, error):
+    with run([("raw", RAW_FRAMES)]) as program:
+        outcome = call_within(program, 60, "forge", (head,), {}, None, 5.0)
+    assert outcome.error == error, outcome
+
+
+def test_a_worker_that_ends_while_the_grader_answers_it_stops_the_call():
+    cells = [("raw", RAW_FRAMES),
+             ("leave", "def leave(zeros):\n"
+                       "    endpoint().send({'op': 'call', 'target': zeros.handle}, args=[4 * 10 ** 6], kwargs={})\n"
+                       "    os._exit(0)\n")]
+    with run(cells) as program:
+        outcome = call_within(program, 60, "leave", (np.zeros,), {}, None, 5.0)
+        assert outcome.stop and "ended the grading process" in outcome.error, outcome
+        assert program.call("fine", (), {}).value == 42

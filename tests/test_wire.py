@@ -97,9 +97,11 @@ def frame(header, blobs=()):
     {"$": "array", "dtype": "<f8", "shape": [1], "blob": 5},
     {"$": "pickle", "v": "gASVAAAA"}, [1, 2], "bare string", {"$": "dict", "v": [[{"$": "list", "v": []}, 1]]},
     {"$": "generator", "v": {"state": "x"}},
+    {"$": "int", "v": "9" * 5000}, {"$": "int", "v": "x"}, {"$": "float", "v": "one"},   # (more digits than Python converts)
+    {"$": "array", "dtype": "<f8", "shape": [0, 10 ** 30], "blob": 0},
 ])
 def test_malformed_or_dangerous_values_are_refused(value):
-    header, blobs = wire.read_message(frame({"value": value}, [b"\0" * 8]), limit=1000)
+    header, blobs = wire.read_message(frame({"value": value}, [b"\0" * 8]), limit=10 ** 5)
     with pytest.raises(wire.WireError):
         wire.decode(header["value"], blobs, lambda h, d: None)
 
@@ -125,3 +127,26 @@ def test_too_deep_a_value_is_refused():
 def test_a_closed_stream_is_end_of_file():
     with pytest.raises(EOFError):
         wire.read_message(io.BytesIO(b"\0\0"), limit=100)
+
+
+def test_a_header_with_a_number_python_will_not_convert_is_refused():
+    head = b'{"op": "done", "x": ' + b"1" * 5000 + b"}"
+    with pytest.raises(wire.WireError, match="not JSON"):
+        wire.read_message(io.BytesIO(struct.pack(">I", len(head)) + head), limit=10 ** 6)
+
+
+def test_a_message_over_the_receivers_limit_is_not_sent_at_all():
+    stream = io.BytesIO()
+    blobs = []
+    header = {"value": wire.encode(np.zeros(1000), blobs, None)}
+    with pytest.raises(wire.WireError, match="more than 1000 bytes"):
+        wire.write_message(stream, header, blobs, limit=1000)
+    assert stream.getvalue() == b""
+
+
+@pytest.mark.parametrize("handle", [[1], "1", 2, None])
+def test_only_a_lent_function_can_be_called(handle):
+    endpoint = wire.Endpoint(None, None, 100, serve=None, make_exception=None)
+    assert endpoint.exported(endpoint.export(len)) is len
+    with pytest.raises(wire.WireError, match="no function with handle"):
+        endpoint.exported(handle)
