@@ -58,6 +58,15 @@ def softmax_log_of_probabilities(Z, y):
     return float(loss), ((P - _one_hot(y, Z.shape[0])) / m).astype(Z.dtype)
 
 
+def softmax_label_rows(Z, y):
+    m = Z.shape[1]
+    shifted = Z - Z.max(axis=0, keepdims=True)
+    log_sum = np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+    loss = np.mean(log_sum - shifted[y])   # whole rows y, not one entry per column
+    P = np.exp(shifted - log_sum)
+    return float(loss), ((P - _one_hot(y, Z.shape[0])) / m).astype(Z.dtype)
+
+
 def softmax_gradient_sign_flipped(Z, y):
     m = Z.shape[1]
     shifted = Z - Z.max(axis=0, keepdims=True)
@@ -240,9 +249,12 @@ MISTAKES = [
      "(take the max and the sum over axis=0, keepdims=True)"),
     ("softmax_cross_entropy", softmax_log_of_probabilities,
      "the loss was computed as -log of the softmax probabilities: the probability of a label whose logit is "
-     "far below its column's largest (by 2000 in the visible test; by more than about 745 in float64, 104 in "
+     "far below its column's largest (by 1000 in the visible test; by more than about 745 in float64, 104 in "
      "float32) underflows to 0, and -log 0 is inf (take the loss in log-sum-exp form, "
      "log_sum - shifted[y_i, i], as (11.2) and (11.4) give it)"),
+    ("softmax_cross_entropy", softmax_label_rows,
+     "the labels' logits were picked as shifted[y], whole rows of the matrix, instead of one entry per "
+     "example, shifted[y, np.arange(m)] (row y_i of column i)"),
     ("softmax_cross_entropy", softmax_gradient_sign_flipped,
      "dZ has the wrong sign: it was computed as (onehot(y) - P) / m instead of (P - onehot(y)) / m"),
     ("he_initialization", he_xavier_scale,
