@@ -58,6 +58,14 @@ def softmax_log_of_probabilities(Z, y):
     return float(loss), ((P - _one_hot(y, Z.shape[0])) / m).astype(Z.dtype)
 
 
+def softmax_gradient_not_divided_by_m(Z, y):
+    m = Z.shape[1]
+    shifted = Z - Z.max(axis=0, keepdims=True)
+    log_sum = np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+    loss = np.mean(log_sum[0] - shifted[y, np.arange(m)])
+    return float(loss), (np.exp(shifted - log_sum) - _one_hot(y, Z.shape[0])).astype(Z.dtype)
+
+
 def softmax_label_rows(Z, y):
     m = Z.shape[1]
     shifted = Z - Z.max(axis=0, keepdims=True)
@@ -191,10 +199,24 @@ def shift_same_for_all_images(images, max_shift, seed):
     return np.stack([_paste(image, d, e) for image in images]).reshape(images.shape)
 
 
+def shift_legacy_generator(images, max_shift, seed):
+    np.random.seed(seed)   # the legacy global generator: other numbers from the same seed
+    shifts = np.random.randint(-max_shift, max_shift + 1, size=(images.shape[0], 2))
+    return np.stack([_paste(images[i], shifts[i, 0], shifts[i, 1]) for i in range(images.shape[0])]
+                    ).reshape(images.shape)
+
+
+def shift_rows_drawn_before_columns(images, max_shift, seed):
+    rng = np.random.default_rng(seed)
+    d = rng.integers(-max_shift, max_shift + 1, size=images.shape[0])
+    e = rng.integers(-max_shift, max_shift + 1, size=images.shape[0])
+    return np.stack([_paste(images[i], d[i], e[i]) for i in range(images.shape[0])]).reshape(images.shape)
+
+
 # ------------------------------------------------------------------ lr_range_test
 
 def _range_test(loss_and_grads, parameters, lrs, diverge_factor, compare_with_first=False, stop=True,
-                update_first=False):
+                update_first=False, record_divergence=True):
     params = {key: np.array(p) for key, p in parameters.items()}
     tried, losses = [], []
     for t, lr in enumerate(lrs):
@@ -203,10 +225,13 @@ def _range_test(loss_and_grads, parameters, lrs, diverge_factor, compare_with_fi
             params = {key: p - lr * grads["d" + key] for key, p in params.items()}
         loss, grads = loss_and_grads(params, t)
         loss = float(loss)
+        reference = min(losses + [loss]) if losses and not compare_with_first else (losses or [loss])[0]
+        diverged = stop and (not math.isfinite(loss) or loss > diverge_factor * reference)
+        if diverged and not record_divergence:
+            break
         tried.append(lr)
         losses.append(loss)
-        reference = losses[0] if compare_with_first else min(losses)
-        if stop and (not math.isfinite(loss) or loss > diverge_factor * reference):
+        if diverged:
             break
         if not update_first:
             params = {key: p - lr * grads["d" + key] for key, p in params.items()}
@@ -232,6 +257,11 @@ def range_test_never_stops(loss_and_grads, parameters, lr_min, lr_max, num_steps
                        stop=False)
 
 
+def range_test_stops_before_recording(loss_and_grads, parameters, lr_min, lr_max, num_steps, diverge_factor=4.0):
+    return _range_test(loss_and_grads, parameters, np.geomspace(lr_min, lr_max, num_steps), diverge_factor,
+                       record_divergence=False)
+
+
 def range_test_update_before_loss(loss_and_grads, parameters, lr_min, lr_max, num_steps, diverge_factor=4.0):
     return _range_test(loss_and_grads, parameters, np.geomspace(lr_min, lr_max, num_steps), diverge_factor,
                        update_first=True)
@@ -252,6 +282,9 @@ MISTAKES = [
      "far below its column's largest (by 1000 in the visible test; by more than about 745 in float64, 104 in "
      "float32) underflows to 0, and -log 0 is inf (take the loss in log-sum-exp form, "
      "log_sum - shifted[y_i, i], as (11.2) and (11.4) give it)"),
+    ("softmax_cross_entropy", softmax_gradient_not_divided_by_m,
+     "dZ was not divided by m: the loss is the mean over the m examples, so its gradient is "
+     "dZ = (P - onehot(y)) / m"),
     ("softmax_cross_entropy", softmax_label_rows,
      "the labels' logits were picked as shifted[y], whole rows of the matrix, instead of one entry per "
      "example, shifted[y, np.arange(m)] (row y_i of column i)"),
@@ -298,6 +331,13 @@ MISTAKES = [
     ("random_shift", shift_same_for_all_images,
      "one shift was drawn for all the images; draw one per image, "
      "rng.integers(-max_shift, max_shift + 1, size=(m, 2))"),
+    ("random_shift", shift_legacy_generator,
+     "the shifts were drawn from NumPy's legacy generator (np.random.seed, np.random.randint or "
+     "RandomState), which gives other numbers for the same seed: use rng = np.random.default_rng(seed), "
+     "then rng.integers(-max_shift, max_shift + 1, size=(m, 2))"),
+    ("random_shift", shift_rows_drawn_before_columns,
+     "the shifts were drawn as all the row shifts first, then all the column shifts (two calls, or "
+     "size=(2, m)); draw them in one call of shape (m, 2), whose row i is (d_i, e_i)"),
     ("lr_range_test", range_test_linear_rates,
      "the learning rates were evenly spaced (np.linspace); the range test spaces them geometrically, "
      "lr_min * (lr_max / lr_min) ** (t / (num_steps - 1))"),
@@ -309,6 +349,9 @@ MISTAKES = [
     ("lr_range_test", range_test_never_stops,
      "the test never stopped; stop after recording a loss that is not finite or larger than "
      "diverge_factor times the smallest loss so far"),
+    ("lr_range_test", range_test_stops_before_recording,
+     "the test stopped without recording the step whose loss diverged; record that step's rate and loss "
+     "too, then stop (the plot must show where the loss blows up)"),
     ("lr_range_test", range_test_update_before_loss,
      "the parameters were updated before the loss of the step was recorded; record "
      "loss_and_grads(params, t) at the current parameters, then update them with that step's gradients"),
