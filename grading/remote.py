@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -386,7 +387,8 @@ class StudentProgram:
             if not isinstance(args, list) or not isinstance(kwargs, dict) or \
                     not all(isinstance(k, str) for k in kwargs):
                 raise wire.WireError("malformed arguments")
-            with _guarded(CALLBACK_SECONDS, CALLBACK_MEMORY):
+            with _guarded(CALLBACK_SECONDS, CALLBACK_MEMORY), warnings.catch_warnings():
+                warnings.simplefilter("ignore")   # (caused by the student's arguments: not the console's business)
                 result = function(*args, **kwargs)
         except wire.WireError:
             raise

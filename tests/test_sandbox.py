@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -467,3 +468,15 @@ def test_a_worker_that_ends_while_the_grader_answers_it_stops_the_call():
         outcome = call_within(program, 60, "leave", (np.zeros,), {}, None, 5.0)
         assert outcome.stop and "ended the grading process" in outcome.error, outcome
         assert program.call("fine", (), {}).value == 42
+
+
+def test_warnings_a_graders_function_gives_on_student_arguments_stay_off_the_console():
+    def as_float(x):
+        return np.asarray(x).astype(float)
+
+    cells = [("ask", "import numpy as np\ndef ask(as_float):\n    return as_float(np.array([1 + 2j]))\n")]
+    with run(cells) as program, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        outcome = program.call("ask", (as_float,), {})
+    assert np.array_equal(outcome.value, [1.0])
+    assert not caught, [str(w.message) for w in caught]
