@@ -26,6 +26,34 @@ FAIRNESS = {"01_gradient_descent": ("partly_wrong",), "05_adam": ("classic_style
 PARALLEL_CHAPTER = "02_minibatch"
 PARALLEL = f"{PARALLEL_CHAPTER}-in-parallel"
 
+# The course's own limits (autograder/nbgrader_config.py) grade this chapter's class; the other
+# classes get shorter ones, as the never-returning submission waits every limit out and that is
+# most of the session's CPU time. The chapters' cells take under 1 s each when graded.
+SHIPPED_LIMITS_CHAPTER = "05_adam"
+SECONDS_PER_CALL = {"shipped": 5, "shorter": 2}
+
+
+def cell_timeout_config(seconds):
+    """nbgrader_config.py lines that interrupt a cell after ``seconds`` and say so in the feedback."""
+    return f"""c.Execute.timeout = {seconds}
+c.Execute.error_on_timeout = {{
+    "ename": "CellTimeoutError",
+    "evalue": "this cell did not finish within {seconds} s and was interrupted (a loop that never ends?)",
+    "traceback": ["CellTimeoutError: this cell did not finish within {seconds} s and was interrupted"],
+}}
+"""
+
+
+SHORTER_LIMITS = f"""
+# Shorter limits for the test classes (tests/class_grading.py).
+{cell_timeout_config(4)}c.GradeOutsideKernel.seconds_per_call = {SECONDS_PER_CALL["shorter"]}
+"""
+
+
+def seconds_per_call(chapter):
+    """The time limit of one call of a student's function in the test class of ``chapter``."""
+    return SECONDS_PER_CALL["shipped" if chapter == SHIPPED_LIMITS_CHAPTER else "shorter"]
+
 
 def students(chapter):
     return CORE + (ROBUSTNESS if chapter in ROBUSTNESS_CHAPTERS else ()) + FAIRNESS.get(chapter, ())
@@ -188,6 +216,9 @@ def _with_cell_after_setup(nb, source):
 def grade_chapter(chapter, folder, *autograde_options):
     """Release, submit the class, autograde (with these options), give feedback and export, from a fresh course copy."""
     autograder = copy_course(folder)
+    if chapter != SHIPPED_LIMITS_CHAPTER:
+        config = autograder / "nbgrader_config.py"
+        config.write_text(config.read_text() + SHORTER_LIMITS)
     expected = release_and_submit(autograder, chapter,
                                   lambda release, source: class_of_submissions(chapter, release, source))
     run = nbgrader(autograder, "autograde", chapter, *autograde_options)

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from class_grading import PARALLEL, PARALLEL_CHAPTER, release_and_submit
+from class_grading import PARALLEL, PARALLEL_CHAPTER, release_and_submit, seconds_per_call
 from scripts.course_tools import NBGRADER, REPO, copy_course, nbgrader, submission
 
 
@@ -57,7 +57,7 @@ def test_the_summary_gives_each_exercise_mean_and_spread_and_what_did_not_run(gr
     for exercise in ("random_mini_batches", "update_parameters_with_gd", "train_with_mini_batches"):
         assert re.search(rf"^{exercise}\s+\S+\s+\S+\s+\S+\s+\S+\s+4$", log, re.M), exercise
     assert re.search(r"syntax_error: cell \w+: the cell raised SyntaxError", log)
-    assert re.search(r"never_returns: \w+ did not finish within 5 s", log)
+    assert re.search(rf"never_returns: \w+ did not finish within {seconds_per_call(PARALLEL_CHAPTER)} s", log)
 
 
 def explained_log_lines():

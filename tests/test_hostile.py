@@ -27,16 +27,15 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from class_grading import feedback_and_scores, release_and_submit
+from class_grading import cell_timeout_config, feedback_and_scores, release_and_submit
 from hostile_class import CHAPTER, MARKER, hostile_class
 from scripts.course_tools import NBGRADER, REPO, copy_course, nbgrader, submission
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 MODEL_ANSWER = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
-FASTER = """
+FASTER = f"""
 # Shorter limits for the hostile test class (tests/test_hostile.py).
-c.Execute.timeout = 4
-c.SandboxedExecute.notebook_deadline = 25
+{cell_timeout_config(4)}c.SandboxedExecute.notebook_deadline = 25
 c.GradeOutsideKernel.seconds_per_cell = 4
 """
 OUTPUT = ("autograded", "feedback", "gradebook.db", "grades.csv", "lms_grades.csv", "release")
