@@ -298,6 +298,10 @@ def set_kernel_environment(root):
     # Agg), and the pages show the full demos, not nbgrader's shortened ones.
     os.environ.pop("MPLBACKEND", None)
     os.environ.pop("NBGRADER_EXECUTION", None)
+    # The chapters run one per core: a BLAS thread per core in each would make them spin
+    # against each other.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = "1"
 
 
 def execute_reference(chapter, notebook, helpers):
