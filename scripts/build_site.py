@@ -58,7 +58,7 @@ SCRIPTS = Path(__file__).resolve().parent
 REPO = SCRIPTS.parent
 sys.path.insert(0, str(SCRIPTS))
 from book_guard import STAGE_MARKER  # noqa: E402
-from course_tools import ipc_kernel_config  # noqa: E402
+from course_tools import ONE_BLAS_THREAD, ipc_kernel_config  # noqa: E402
 
 sys.path.insert(0, str(REPO))
 from grading.cells import without_hidden_tests  # noqa: E402
@@ -298,10 +298,7 @@ def set_kernel_environment(root):
     # Agg), and the pages show the full demos, not nbgrader's shortened ones.
     os.environ.pop("MPLBACKEND", None)
     os.environ.pop("NBGRADER_EXECUTION", None)
-    # The chapters run one per core: a BLAS thread per core in each would make them spin
-    # against each other.
-    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[variable] = "1"
+    os.environ.update(ONE_BLAS_THREAD)   # the chapters run one per core
 
 
 def execute_reference(chapter, notebook, helpers):

@@ -10,6 +10,10 @@ import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
 NBGRADER = str(Path(sys.executable).parent / "nbgrader")
+# One BLAS thread per process, as in the grader's sandbox (grading/sandbox.py): kernels that run
+# side by side, one per core, would otherwise each start a thread per core and spin against
+# each other (a chapter took 89 s instead of 7).
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 _WORKING_STATE = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "gradebook.db", "release",
                                         "submitted", "autograded", "feedback", "grades.csv")
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-# One BLAS thread in every kernel the tests start, as in the grader's sandbox: two kernels side by
-# side with a thread per core each spin against each other (a chapter took 89 s instead of 8).
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+from scripts.course_tools import ONE_BLAS_THREAD, chapters
+
+# In every kernel and process the tests start, and in this one (before NumPy is imported).
+for _variable, _value in ONE_BLAS_THREAD.items():
+    os.environ.setdefault(_variable, _value)
 
 from class_grading import grade_every_chapter  # noqa: E402
-from scripts.course_tools import chapters  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,7 +37,7 @@ class SiteBuilds:
         log = open(out / "build.log", "w")
         process = subprocess.Popen(
             [sys.executable, str(REPO / "scripts" / "build_site.py"), "--root", str(root), "--out", str(out)],
-            stdout=log, stderr=subprocess.STDOUT, text=True)
+            stdout=log, stderr=subprocess.STDOUT)
         log.close()
         self.running[root] = (out, process)
 
