@@ -33,6 +33,7 @@ from nbgrader.preprocessors import (  # noqa: E402
 
 import course_converters  # noqa: E402
 from course_citations import PlainCitations  # noqa: E402
+from course_figures import NumberedFigures  # noqa: E402
 from course_preprocessors import (  # noqa: E402
     RestoreDeletedTestCells, SafeOutputs, SandboxedGrading, SanitizeNotebook, ShortErrorsInTestCells,
 )
@@ -58,11 +59,14 @@ c.ClearSolutions.code_stub = {
               "# ========== END OF YOUR CODE =========="
 }
 
-# The release writes the chapters' citation roles ({cite:t}`kingma2015adam`) out as plain text
-# with a link, from references.bib (Jupyter shows roles raw; the website keeps them and links
-# them to its bibliography page). Right after the header, so that it is cited the same way.
+# Jupyter shows MyST roles raw and ignores a figure's caption (cell metadata), so the release
+# puts a numbered caption under each figure's cell and writes {numref}`fig-05-bias` as
+# "Figure 5.3" (course_figures.py), then writes the citation roles ({cite:t}`kingma2015adam`)
+# out as plain text with a link, from references.bib, captions included (course_citations.py).
+# The website keeps the roles: Sphinx numbers the figures and links the citations to its
+# bibliography page. Right after the header, so that it is treated the same way.
 _release = list(GenerateAssignment.class_traits()["preprocessors"].default())
-c.GenerateAssignment.preprocessors = _release[:1] + [PlainCitations] + _release[1:]
+c.GenerateAssignment.preprocessors = _release[:1] + [NumberedFigures, PlainCitations] + _release[1:]
 c.PlainCitations.bibtex_file = str(REPO / "references.bib")
 
 # Student code runs in bubblewrap with these limits. Without bubblewrap grading refuses to

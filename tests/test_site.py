@@ -27,6 +27,7 @@ import build_site  # noqa: E402
 
 sys.path.insert(0, str(REPO / "autograder"))
 import course_citations  # noqa: E402
+import course_figures  # noqa: E402
 
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".svg", ".woff", ".woff2",
                    ".ttf", ".eot", ".inv", ".pickle"}
@@ -452,6 +453,8 @@ def test_the_page_folds_long_plotting_code_and_drops_empty_test_cells(course_sit
         source = nbformat.read(REPO / "chapters" / f"{chapter}.ipynb", as_version=4)
         # The download is the notebook as written: nothing folded that the author did not fold,
         # every hidden-test cell still there, the figures' metadata kept (Jupyter ignores it).
+        # (the release adds one caption cell under each figure: test_the_release_numbers_...)
+        released.cells = [c for c in released.cells if "descent" not in c.metadata]
         source_tags = [c.metadata.get("tags", []) for c in source.cells]
         assert [c.metadata.get("tags", []) for c in released.cells] == source_tags
         assert len(released.cells) == len(source.cells)
@@ -459,6 +462,55 @@ def test_the_page_folds_long_plotting_code_and_drops_empty_test_cells(course_sit
             [c.metadata.get("mystnb") for c in source.cells]
     html_text = (course_site / "chapters" / "01_gradient_descent.html").read_text()
     assert "tag_hide-input" in html_text, "no code is folded on chapter 1's page"
+
+
+def test_the_release_numbers_and_captions_the_figures_as_the_site_does(course_site):
+    """In Jupyter a figure's caption (cell metadata) is not shown and {numref} roles show raw: the
+    release puts "**Figure 5.3:** caption" under each figure and writes the roles as the numbers
+    that Sphinx gave the same figures on the page."""
+    config = build_site.load_nbgrader_config(REPO)
+    for chapter in build_site.toc_chapters(REPO / "_toc.yml"):
+        page = (course_site / "chapters" / f"{chapter}.html").read_text()
+        # Sphinx's numbers: each figure's caption number by its anchor, each reference's text.
+        site_numbers = dict(re.findall(
+            r'<figure[^>]*id="(fig-[^"]+)".*?<span class="caption-number">Figure ([0-9.]+)', page, flags=re.S))
+        site_references = sorted(re.findall(r'<span class="std std-numref">Figure ([0-9.]+)</span>', page))
+        source = nbformat.read(REPO / "chapters" / f"{chapter}.ipynb", as_version=4)
+        figures = [c for c in source.cells if c.cell_type == "code" and "figure" in c.metadata.get("mystnb", {})]
+        assert len(site_numbers) == len(figures), f"{chapter}: {len(site_numbers)} numbered figures on the page"
+        released = nbformat.reads(build_site.student_notebook(
+            REPO / "chapters" / f"{chapter}.ipynb", config, with_header_footer=True), as_version=4)
+        captions = {}
+        for before, cell in zip(released.cells, released.cells[1:]):
+            if "descent" not in cell.metadata:
+                continue
+            name = cell.metadata.descent.caption_of
+            assert before.metadata.mystnb.figure.name == name, f"{chapter}: {name}'s caption is not under it"
+            number, _, text = cell.source.partition(":** ")
+            captions[name] = number.removeprefix("**Figure ")
+            assert text == before.metadata.mystnb.figure.caption
+        assert captions == site_numbers, f"{chapter}: the release numbers the figures unlike the page"
+        prose = "\n".join(c.source for c in released.cells if c.cell_type == "markdown"
+                          and "descent" not in c.metadata)
+        assert "{numref}" not in prose, f"{chapter}: a {{numref}} role is left in the release"
+        assert sorted(re.findall(r"(?<!\*\*)Figure ([0-9]+\.[0-9]+)", prose)) == site_references, \
+            f"{chapter}: the release's figure references differ from the page's"
+
+
+def test_the_release_numbers_a_small_notebook_and_refuses_a_figure_it_does_not_have():
+    figure = nbformat.v4.new_code_cell("plot()", metadata={"mystnb": {"figure": {
+        "caption": "A caption.", "name": "fig-03-ravine"}}})
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("See {numref}`fig-03-ravine` and {numref}`Panel %s <fig-03-ravine>`."),
+        figure,
+        nbformat.v4.new_code_cell("plot()", metadata={"mystnb": {"figure": {"caption": "Unnamed."}}})])
+    out, _ = course_figures.NumberedFigures().preprocess(notebook, {"nbgrader": {"notebook": "03_momentum"}})
+    assert [c.source for c in out.cells] == [
+        "See Figure 3.1 and Panel 3.1.", "plot()", "**Figure 3.1:** A caption.", "plot()",
+        "**Figure 3.2:** Unnamed."]
+    wrong = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("As {numref}`fig-03-dip` shows.")])
+    with pytest.raises(course_figures.FigureReferenceError, match="fig-03-dip` names no figure of this notebook"):
+        course_figures.NumberedFigures().preprocess(wrong, {"nbgrader": {"notebook": "03_momentum"}})
 
 
 @pytest.mark.parametrize("kind, keys, text", [
