@@ -437,6 +437,9 @@ class GradeOutsideKernel(NbGraderPreprocessor):
                                                          "function.").tag(config=True)
     seconds_per_cell = Float(10.0, help="Seconds for the worker to run one of the student's cells; "
                                         "a slower cell is skipped.").tag(config=True)
+    seconds_per_submission = Float(120.0, help="Seconds of the worker's time for all of a submission's "
+                                               "cells and calls together; what would run after them "
+                                               "scores 0.").tag(config=True)
 
     def preprocess(self, nb, resources):
         return self.write(nb, self.verdicts(nb, resources)), resources
@@ -468,7 +471,8 @@ class GradeOutsideKernel(NbGraderPreprocessor):
         setup = judge.setup_namespace(sources.get("setup", ""), source_folder)
         verdicts = {}
         with StudentProgram(sandbox, cells, helpers, env={"NBGRADER_EXECUTION": "autograde"},
-                            cell_seconds=self.seconds_per_cell) as program:
+                            cell_seconds=self.seconds_per_cell,
+                            budget_seconds=self.seconds_per_submission) as program:
             calls = {name: self._caller(program, name) for name in exercises}
             for index, cell in enumerate(nb.cells):
                 grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")

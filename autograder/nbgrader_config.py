@@ -89,6 +89,11 @@ c.SandboxedExecute.notebook_deadline = 90
 # The grader: one call of a student's function may take 5 s, counted in the worker's own time
 # (time spent waiting for a CPU while other submissions are graded does not count).
 c.GradeOutsideKernel.seconds_per_call = 5
+# All of a submission's cells and calls in the worker get 120 s of its time together (a solved
+# notebook needs a few seconds): functions that each take just under 5 s cannot hold the grader
+# for every case of every exercise. What would run after the 120 s scores 0, and the feedback
+# says why.
+c.GradeOutsideKernel.seconds_per_submission = 120
 
 # Deleted or edited test cells are restored from the gradebook before grading.
 c.OverwriteCells.add_missing_cells = True

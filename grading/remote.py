@@ -9,8 +9,10 @@ the worker, and decides with its own code what they are worth.
 Limits enforced here, from outside the worker: a time limit per cell and
 per call (the sandbox is killed, with every process in it), counted in the
 worker's own time, which leaves out its waits for a CPU (so that a verdict
-does not depend on how busy the machine is: ``_DeadlineReader``), and a
-limit on the size of each answer. A cell that hangs or ends the worker is dropped
+does not depend on how busy the machine is: ``_DeadlineReader``), a budget
+of that time for the whole submission (its cells and calls together, so
+that functions each just under the limit of a call cannot hold the grader
+for every case of every exercise), and a limit on the size of each answer. A cell that hangs or ends the worker is dropped
 and the worker restarted with the cells before it; a call that hangs or
 ends the worker stops that exercise (the caller is told with ``stop``).
 
@@ -60,6 +62,10 @@ class WorkerStopped(Exception):
     def __init__(self, reason):
         super().__init__(reason)
         self.reason = reason
+
+
+class OutOfBudget(WorkerStopped):
+    """The submission has used up its time in all: nothing more of it runs (the worker may be alive)."""
 
 
 @dataclass
@@ -173,9 +179,11 @@ class StudentProgram:
     student's working folder.
     """
 
-    def __init__(self, sandbox, cells, helpers=(), env=None, cell_seconds=CELL_SECONDS):
+    def __init__(self, sandbox, cells, helpers=(), env=None, cell_seconds=CELL_SECONDS, budget_seconds=None):
         self.sandbox = sandbox
         self.cell_seconds = cell_seconds
+        self.budget_seconds = budget_seconds   # of the worker's time for all cells and calls (None: no budget)
+        self.spent = 0.0                       # of it so far
         self.cells = list(cells)
         self.helpers = [Path(h) for h in helpers]
         self.env = dict(env or {})
@@ -230,7 +238,8 @@ class StudentProgram:
             except WorkerStopped as stopped:
                 self.cell_errors[label] = (f"the cell {stopped.reason}, so it was skipped "
                                            "(the functions it defines are missing)")
-                self._restart()
+                if not isinstance(stopped, OutOfBudget):
+                    self._restart()
                 continue
             if answer.get("op") == "error":
                 self.cell_errors[label] = f"the cell raised {_error_text(answer)}"
@@ -244,6 +253,8 @@ class StudentProgram:
         ``inject`` maps global names to grader functions that replace the
         student's own while this call runs.
         """
+        if self._budget_left() <= 0:
+            return Outcome(error=self._out_of_budget(ran=False), stop=True)
         if self._process is None:
             self._restart()
         values = {"args": list(args), "kwargs": dict(kwargs)}
@@ -284,6 +295,8 @@ class StudentProgram:
         for label, source in self._good_cells:
             try:
                 self._request({"op": "exec", "label": label, "source": source}, {}, self.cell_seconds)
+            except OutOfBudget:
+                return   # (the next call says so)
             except WorkerStopped:
                 self._start()  # a cell that behaved the first time; keep going without it
 
@@ -338,17 +351,30 @@ class StudentProgram:
         return self._exchange(seconds, lambda: self._endpoint.send(header, **values))
 
     def _receive_answer(self, seconds):
-        return self._exchange(seconds)
+        return self._exchange(seconds, budgeted=False)   # (the worker's start is the grader's time)
 
-    def _exchange(self, seconds, send=None):
+    def _budget_left(self):
+        return float("inf") if self.budget_seconds is None else self.budget_seconds - self.spent
+
+    def _out_of_budget(self, ran):
+        budget = (f"grading this notebook had used up the {self.budget_seconds:g} s that all of its cells and "
+                  "calls get together")
+        return f"did not finish: {budget}" if ran else f"was not run: {budget}"
+
+    def _exchange(self, seconds, send=None, budgeted=True):
         """Send a request (if any) and wait for the worker's answer, serving its calls of grader
-        functions meanwhile; all on a clock of ``seconds`` of the worker's time.
+        functions meanwhile; all on a clock of ``seconds`` of the worker's time, or of what is
+        left of the submission's budget if that is less.
 
         Whatever goes wrong with the worker's side of it (a timeout, an end,
         a frame that is not valid data, however forged) kills the worker and
         raises WorkerStopped: nothing a student writes can end a grading run.
         """
-        self._reader.start(seconds)
+        left = self._budget_left() if budgeted else float("inf")
+        if left <= 0:
+            raise OutOfBudget(self._out_of_budget(ran=False))
+        budget_bound = left < seconds
+        self._reader.start(min(seconds, left))
         try:
             if send is not None:
                 try:
@@ -365,8 +391,10 @@ class StudentProgram:
         except WorkerStopped:
             raise
         except Exception as error:  # noqa: B902 (see the docstring)
-            self._reader.stop()   # (while the worker is there to say how long it waited for a CPU)
+            self._clock_out(budgeted)   # (while the worker is there to say how long it waited for a CPU)
             self._kill()
+            if isinstance(error, TimeoutError) and budget_bound:
+                raise OutOfBudget(self._out_of_budget(ran=True)) from None
             if isinstance(error, TimeoutError):
                 raise WorkerStopped(f"did not finish within {seconds:g} s") from None
             if isinstance(error, (EOFError, OSError)):
@@ -374,6 +402,12 @@ class StudentProgram:
             detail = error if isinstance(error, wire.WireError) else "a malformed message"
             raise WorkerStopped(f"sent an answer that is not valid data ({detail})") from None
         finally:
+            self._clock_out(budgeted)
+
+    def _clock_out(self, budgeted=True):
+        """Stop the clock of the exchange, adding the worker's time to what the submission has spent."""
+        if self._reader.limit is not None:
+            self.spent += max(0.0, self._reader.used()) if budgeted else 0.0
             self._reader.stop()
 
     def _serve_callback(self, header, blobs):

@@ -246,3 +246,35 @@ def test_trusted_submissions_are_graded_without_bubblewrap_when_the_instructor_s
     nbgrader(small_course, "export")
     with open(small_course / "grades.csv") as f:
         assert [float(row["score"]) for row in csv.DictReader(f)] == [12.0]
+
+
+def test_a_submission_whose_calls_each_take_just_under_the_limit_is_stopped_by_its_budget(tmp_path):
+    """numerical_gradient takes 2 s a call when graded (within 5 s a call): with 3.5 s for all of the
+    notebook's cells and calls, its visible test (4 calls) stops at the second call and its hidden
+    cases do not run; gd_step and run_gradient_descent, graded before it, keep their 8 points."""
+    course = copy_course(tmp_path)
+    nbgrader(course, "generate_assignment", CHAPTER)
+    release = nbformat.read(course / "release" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
+    source = nbformat.read(course / "source" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
+    stall = ("import sys, time\n"
+             "def numerical_gradient(f, w, h=1e-5):\n"
+             "    if 'ipykernel' not in sys.modules:   # only in the grader's worker, not in the kernel\n"
+             "        time.sleep(2.0)\n"
+             "    w = np.asarray(w, dtype=float)\n"
+             "    grad = np.zeros_like(w)\n"
+             "    for i in np.ndindex(w.shape):\n"
+             "        step = np.zeros_like(w)\n"
+             "        step[i] = h\n"
+             "        grad[i] = (f(w + step) - f(w - step)) / (2 * h)\n"
+             "    return grad\n")
+    folder = course / "submitted" / "stalls" / CHAPTER
+    folder.mkdir(parents=True)
+    nbformat.write(submission(release, source, replace={"numerical_gradient": stall}), folder / f"{CHAPTER}.ipynb")
+    nbgrader(course, "autograde", CHAPTER, "--GradeOutsideKernel.seconds_per_submission=3.5")
+    nbgrader(course, "export")
+    with open(course / "grades.csv") as f:
+        assert [float(row["score"]) for row in csv.DictReader(f)] == [8.0]
+    graded = nbformat.read(course / "autograded" / "stalls" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
+    text = "\n".join(o.get("text", "") for c in graded.cells if c.cell_type == "code" for o in c.outputs)
+    assert "had used up the 3.5 s that all of its cells and calls get together" in text
+    assert "numerical_gradient was not run: grading this notebook had used up the 3.5 s" in text

@@ -283,6 +283,32 @@ def test_a_call_that_sleeps_runs_out_of_time_like_one_that_computes():
         assert program.call("slow", (0.01,), {}).value == "done"
 
 
+def test_all_cells_and_calls_of_a_submission_share_one_budget():
+    """Calls that each finish within their own limit still stop once the submission's time is used up,
+    and nothing runs after that (no restart, no cell, no call)."""
+    cells = [("setup", "import time\n"),
+             ("nap", "def nap(seconds):\n    time.sleep(seconds)\n    return seconds\n"),
+             ("slow_cell", "time.sleep(1.0)\n")]
+    with StudentProgram(Sandbox(), cells, HELPERS, budget_seconds=3.5) as program:
+        assert not program.cell_errors                        # about 1 s of the 3.5 s spent on the cells
+        assert program.call("nap", (1.0,), {}, seconds=2.0).value == 1.0
+        stopped = program.call("nap", (2.0,), {}, seconds=2.5)   # within its 2.5 s, beyond the 3.5 s
+        assert stopped.stop and stopped.error.startswith(
+            "did not finish: grading this notebook had used up the 3.5 s that all of its cells and calls "
+            "get together"), stopped.error
+        skipped = program.call("nap", (0.0,), {})
+        assert skipped.stop and skipped.error.startswith("was not run: grading this notebook had used up the 3.5 s")
+        assert program.restarts == 0
+    # The cells' time counts too: a cell beyond the budget is skipped, and so is every cell after it.
+    cells = [("setup", "import time\n"), ("slow_cell", "time.sleep(2.0)\n"),
+             ("nap", "def nap(seconds):\n    return seconds\n")]
+    with StudentProgram(Sandbox(), cells, HELPERS, budget_seconds=1.0) as program:
+        assert set(program.cell_errors) == {"slow_cell", "nap"}
+        assert "the cell was not run: grading this notebook had used up" in program.cell_errors["nap"]
+        assert program.call("nap", (0.0,), {}).error.startswith("was not run")
+        assert program.restarts == 0
+
+
 def test_student_code_reaches_the_graders_functions_only_as_data():
     seen = []
 
