@@ -357,8 +357,7 @@ class StudentProgram:
         return float("inf") if self.budget_seconds is None else self.budget_seconds - self.spent
 
     def _out_of_budget(self, ran):
-        budget = (f"grading this notebook had used up the {self.budget_seconds:g} s that all of its cells and "
-                  "calls get together")
+        budget = f"grading this notebook had used up its {self.budget_seconds:g} s for all cells and calls together"
         return f"did not finish: {budget}" if ran else f"was not run: {budget}"
 
     def _exchange(self, seconds, send=None, budgeted=True):

@@ -276,5 +276,5 @@ def test_a_submission_whose_calls_each_take_just_under_the_limit_is_stopped_by_i
         assert [float(row["score"]) for row in csv.DictReader(f)] == [8.0]
     graded = nbformat.read(course / "autograded" / "stalls" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
     text = "\n".join(o.get("text", "") for c in graded.cells if c.cell_type == "code" for o in c.outputs)
-    assert "had used up the 3.5 s that all of its cells and calls get together" in text
-    assert "numerical_gradient was not run: grading this notebook had used up the 3.5 s" in text
+    assert "had used up its 3.5 s for all cells and calls together" in text
+    assert "numerical_gradient was not run: grading this notebook had used up its 3.5 s" in text
