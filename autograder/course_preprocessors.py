@@ -42,6 +42,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async, run_sync
 from nbgrader import utils
 from nbgrader.api import Gradebook
+from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Dict, Enum, Float, Instance, Integer, Unicode
@@ -599,8 +600,10 @@ class SafeOutputs(NbGraderPreprocessor):
     Outputs keep text/plain and PNG/JPEG images (checked to be base64);
     HTML, JavaScript, SVG, Markdown and LaTeX outputs are dropped for their
     plain-text form. A Markdown cell that is not exactly as the chapter
-    ships it is shown as plain text, so neither HTML nor math macros of a
-    student's run in the reader's browser. Image metadata is dropped.
+    ships it (in the source, or as the release rewrote it for Jupyter:
+    figure captions and references, citations) is shown as plain text, so
+    neither HTML nor math macros of a student's run in the reader's browser.
+    Image metadata is dropped.
     """
 
     def preprocess(self, nb, resources):
@@ -609,6 +612,7 @@ class SafeOutputs(NbGraderPreprocessor):
             source_nb = nbformat.read(_source_folder(self.config, info["assignment"]) / f"{info['notebook']}.ipynb",
                                       as_version=4)
             self._markdown = {_normalized(c.source) for c in source_nb.cells if c.cell_type == "markdown"}
+            self._markdown |= {_normalized(c.source) for c in released_markdown(source_nb, self.config, info["notebook"])}
         except (OSError, ValueError):
             self._markdown = set()
         nb.metadata = nbformat.NotebookNode({k: v for k, v in nb.metadata.items()
@@ -626,6 +630,19 @@ class SafeOutputs(NbGraderPreprocessor):
         elif cell.cell_type == "code":
             cell.outputs = [o for o in (_safe_output(output) for output in cell.get("outputs", [])) if o]
         return cell, resources
+
+
+def released_markdown(source_nb, config, notebook):
+    """The Markdown cells of ``source_nb`` as the release gives them to students: rewritten by the
+    release's preprocessors that write out for Jupyter what the website renders itself (those marked
+    ``on_web_page = False``: numbered figure captions and references, citations)."""
+    chosen = config.GenerateAssignment.get("preprocessors") or \
+        GenerateAssignment.class_traits()["preprocessors"].default()
+    released = copy.deepcopy(source_nb)
+    for preprocessor in chosen:
+        if getattr(preprocessor, "on_web_page", True) is False:
+            released, _ = preprocessor(config=config).preprocess(released, {"nbgrader": {"notebook": notebook}})
+    return [cell for cell in released.cells if cell.cell_type == "markdown"]
 
 
 def _safe_output(output):

@@ -79,6 +79,34 @@ def test_feedback_shows_no_hidden_test_code(graded, chapter):
         assert not leaked, f"{page} shows hidden-test code: {leaked}"
 
 
+def markdown_shown_as_text(page_html):
+    """The Markdown cells a feedback page shows as plain text blocks (SafeOutputs), as their text."""
+    blocks = re.findall(r'<div class="text_cell_render[^"]*">\s*<div class="highlight"><pre><span></span>(.*?)</pre>',
+                        page_html, flags=re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_feedback_renders_the_markdown_of_the_release(graded, chapter):
+    """Only a student's own Markdown is shown as text; the chapter's, as the release wrote it for Jupyter
+    (figure captions, "Figure 5.3", citations as links), renders as Markdown."""
+    autograder = graded[chapter]["autograder"]
+    release = nbformat.read(autograder / "release" / chapter / f"{chapter}.ipynb", as_version=4)
+    authored = [c.source.strip() for c in release.cells if c.cell_type == "markdown"
+                and not c.metadata.get("nbgrader", {}).get("solution")]
+    assert any(source.startswith("**Figure ") for source in authored), f"{chapter}: no figure caption in the release"
+    page = (autograder / "feedback" / "solved" / chapter / f"{chapter}.html").read_text()
+    as_text = markdown_shown_as_text(page)
+    shown = [source for source in authored if any(block.strip() == source for block in as_text)]
+    assert not shown, f"{chapter}: the feedback shows the chapter's Markdown as text: {shown[0][:80]!r}"
+    # (the scanner finds a cell shown as text: a student's answer to a reflection question is one)
+    answers = [c.source for c in nbformat.read(autograder / "submitted" / "solved" / chapter / f"{chapter}.ipynb",
+                                               as_version=4).cells
+               if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")]
+    if answers:
+        assert any(block.strip() == answers[0].strip() for block in as_text)
+
+
 def feedback_text(graded, student, chapter):
     return visible_text((graded[chapter]["autograder"] / "feedback" / student / chapter / f"{chapter}.html").read_text())
 
