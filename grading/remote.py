@@ -12,9 +12,10 @@ worker's own time, which leaves out its waits for a CPU (so that a verdict
 does not depend on how busy the machine is: ``_DeadlineReader``), a budget
 of that time for the whole submission (its cells and calls together, so
 that functions each just under the limit of a call cannot hold the grader
-for every case of every exercise), and a limit on the size of each answer. A cell that hangs or ends the worker is dropped
-and the worker restarted with the cells before it; a call that hangs or
-ends the worker stops that exercise (the caller is told with ``stop``).
+for every case of every exercise), and a limit on the size of each answer.
+A cell that hangs or ends the worker is dropped and the worker restarted
+with the cells before it; a call that hangs or ends the worker stops that
+exercise (the caller is told with ``stop``).
 
 Functions of the grader that a student's function may call (the reference
 versions of earlier exercises, an objective or a gradient passed as an
