@@ -20,6 +20,7 @@ Contents: ``load_digits``, ``split_digits``, ``inputs``, ``random_rotation``,
 ``sgd``, ``momentum``, ``adam``, ``train``, ``show_digits``.
 """
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -145,7 +146,7 @@ def loss_and_grads(X, y, params, loss_fn, *, layers=None, keep_prob=1.0, seed=0)
         if "bn" in below:
             dZ, grads[f"dgamma{l - 1}"], grads[f"dbeta{l - 1}"] = layers["batchnorm_backward"](dZ, below["bn"])
             grads[f"mean{l - 1}"], grads[f"var{l - 1}"] = below["bn"]["mean"], below["bn"]["var"]
-    activations = [np.maximum(c["Z"], 0.0) for c in caches[:-1]]
+    activations = [c["A_prev"] for c in caches[1:]]
     return float(loss), {key: grads[key] for key in reversed(list(grads))}, activations
 
 
@@ -201,8 +202,14 @@ def adam(adam_step, name="Adam", **hyper):
 
 # ------------------------------------------------------------------ training
 
+def _sum_of_squares(a):
+    # One BLAS dot product: the grad norm is taken at every step, and np.sum's overhead showed.
+    a = np.asarray(a, dtype=np.float64).ravel()
+    return float(np.dot(a, a))
+
+
 def _norm(a):
-    return float(np.sqrt(np.sum(np.square(a, dtype=np.float64))))
+    return math.sqrt(_sum_of_squares(a))
 
 
 def train(params, data, loss_fn, optimizer, *, lr, num_epochs, batch_size=64, schedule=None, clip=None,
@@ -252,7 +259,7 @@ def train(params, data, loss_fn, optimizer, *, lr, num_epochs, batch_size=64, sc
                 batch_images = augment(batch_images, seed * 100_003 + t)
             loss, grads, _ = loss_and_grads(inputs(batch_images), labels[batch], params, loss_fn,
                                             layers=layers, keep_prob=keep_prob, seed=seed * 100_003 + t)
-            grad_norm = np.sqrt(sum(_norm(grads["d" + k]) ** 2 for k in params))
+            grad_norm = math.sqrt(sum(_sum_of_squares(grads["d" + k]) for k in params))
             history["loss"].append(loss)
             history["grad_norm"].append(grad_norm)
             if not np.isfinite(loss) or not np.isfinite(grad_norm):
