@@ -52,7 +52,7 @@ from grading import judge
 from grading.cells import without_hidden_tests
 from grading.cases import EXERCISES
 from grading.remote import StudentProgram
-from grading.sandbox import Limits, Sandbox, check_available, make_readable
+from grading.sandbox import Limits, Sandbox, check_available, make_readable, python_prefixes
 
 KERNEL_WORK_DIR = "/tmp/work"
 
@@ -599,7 +599,9 @@ class SafeOutputs(NbGraderPreprocessor):
 
     Outputs keep text/plain and PNG/JPEG images (checked to be base64);
     HTML, JavaScript, SVG, Markdown and LaTeX outputs are dropped for their
-    plain-text form. A Markdown cell that is not exactly as the chapter
+    plain-text form. The grading machine's folders in a traceback or a
+    warning (the Python installation, the course) read ``<python>`` and
+    ``<course>``. A Markdown cell that is not exactly as the chapter
     ships it (in the source, or as the release rewrote it for Jupyter:
     figure captions and references, citations) is shown as plain text, so
     neither HTML nor math macros of a student's run in the reader's browser.
@@ -615,6 +617,7 @@ class SafeOutputs(NbGraderPreprocessor):
             self._markdown |= {_normalized(c.source) for c in released_markdown(source_nb, self.config, info["notebook"])}
         except (OSError, ValueError):
             self._markdown = set()
+        self._host_folders = host_folders(self.config)
         nb.metadata = nbformat.NotebookNode({k: v for k, v in nb.metadata.items()
                                              if k in ("kernelspec", "language_info")})
         return super().preprocess(nb, resources)
@@ -628,8 +631,27 @@ class SafeOutputs(NbGraderPreprocessor):
             cell.pop("outputs", None)
             cell.source = "```text\n" + cell.source.replace("```", "` ` `") + "\n```"
         elif cell.cell_type == "code":
-            cell.outputs = [o for o in (_safe_output(output) for output in cell.get("outputs", [])) if o]
+            cell.outputs = [o for o in (_safe_output(output, self._host_folders) for output in cell.get("outputs", []))
+                            if o]
         return cell, resources
+
+
+def host_folders(config):
+    """{folder: label} for the grading machine's folders that a student's outputs can name (in a traceback
+    of library code, or a warning), longest first: the sandboxed kernel sees the Python installation and
+    the virtual environment at their own paths."""
+    course = {Path(CourseDirectory(config=config).root), Path(__file__).parent, Path(judge.__file__).parents[1]}
+    folders = {os.path.realpath(p): "<course>" for p in course} | {str(p): "<course>" for p in course}
+    folders |= {prefix: "<python>" for prefix in python_prefixes()}
+    return dict(sorted(folders.items(), key=lambda item: -len(item[0])))
+
+
+def _without_host_folders(text, folders):
+    if not isinstance(text, str):   # (a hostile kernel's message need not be well formed)
+        return text
+    for folder, label in folders.items():
+        text = text.replace(folder + "/", label + "/")
+    return text
 
 
 def released_markdown(source_nb, config, notebook):
@@ -645,8 +667,15 @@ def released_markdown(source_nb, config, notebook):
     return [cell for cell in released.cells if cell.cell_type == "markdown"]
 
 
-def _safe_output(output):
-    if output.output_type in ("stream", "error"):
+def _safe_output(output, host_folders):
+    if output.output_type == "stream":
+        output.text = _without_host_folders(output.get("text", ""), host_folders)
+        return output
+    if output.output_type == "error":
+        output.evalue = _without_host_folders(output.get("evalue", ""), host_folders)
+        traceback = output.get("traceback")
+        output.traceback = [_without_host_folders(line, host_folders) for line in traceback] \
+            if isinstance(traceback, list) else []
         return output
     data = output.get("data", {})
     kept = {}
@@ -654,8 +683,11 @@ def _safe_output(output):
         value = data.get(mime)
         if isinstance(value, str) and _BASE64.match(value) and _decodes(value):
             kept[mime] = value
-    if isinstance(data.get("text/plain"), (str, list)):
-        kept["text/plain"] = data["text/plain"]
+    text = data.get("text/plain")
+    if isinstance(text, list):
+        text = "".join(text)
+    if isinstance(text, str):
+        kept["text/plain"] = _without_host_folders(text, host_folders)
     if not kept:
         return None
     output["data"] = nbformat.NotebookNode(kept)

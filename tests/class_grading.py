@@ -166,10 +166,11 @@ def class_of_submissions(chapter, release_nb, source_nb):
             "update_parameters_with_adam": CLASSIC_UPDATE_WITH_ADAM}),
             full - 4 + share("initialize_adam", lambda args: next(iter(args[0].values())).dtype == np.float64))
         if "adam_step" in names else None,
-        # Wrong shape full of NaN in one exercise, an exception in another.
-        "bad_values": (submission(release_nb, source_nb, replace={
+        # Wrong shape full of NaN in one exercise, an exception in another, and a scratch cell
+        # of its own whose error is raised inside NumPy (its traceback names library files).
+        "bad_values": (_with_cell_after_setup(submission(release_nb, source_nb, replace={
             second: f"import numpy as np\ndef {second}(*args, **kwargs):\n    return np.full(3, np.nan)\n",
-            last: f"def {last}(*args, **kwargs):\n    raise ValueError('not done yet')\n"}),
+            last: f"def {last}(*args, **kwargs):\n    raise ValueError('not done yet')\n"}), SCRATCH_ERROR),
             full - 2 * POINTS_PER_EXERCISE),
     }
     return {student: cases[student] for student in students(chapter)}
@@ -205,6 +206,9 @@ CHEAT = ("import numpy as np\nimport checks\n"
          "np.allclose = lambda *args, **kwargs: True\n"
          "checks.check_close = lambda *args, **kwargs: print('OK')\n"
          "try:\n    print(open('../../../solutions/__init__.py').read())\nexcept OSError:\n    pass\n")
+
+
+SCRATCH_ERROR = "np.reshape(np.zeros(3), (2, 2))\n"
 
 
 def _with_cell_after_setup(nb, source):

@@ -7,7 +7,9 @@ guide types them. The submissions are made here.
 """
 
 import html
+import os
 import re
+import sys
 
 import nbformat
 import pytest
@@ -125,6 +127,24 @@ def test_feedback_of_broken_submissions_says_what_went_wrong(graded, chapter):
     assert "SyntaxError" in feedback_text(graded, "syntax_error", chapter)
     bad = feedback_text(graded, "bad_values", chapter)
     assert "NaN" in bad or "shape" in bad
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_feedback_names_no_folder_of_the_grading_machine(graded, chapter):
+    autograder = graded[chapter]["autograder"]
+    folders = {str(REPO), str(autograder.parent), sys.prefix, sys.base_prefix}
+    folders |= {os.path.realpath(folder) for folder in folders}
+    for page in (autograder / "feedback").glob(f"*/{chapter}/{chapter}.html"):
+        text = visible_text(page.read_text())
+        named = [folder for folder in folders if folder + "/" in text]
+        assert not named, f"{page.relative_to(autograder)} names {named}"
+
+
+@pytest.mark.parametrize("chapter", ROBUSTNESS_CHAPTERS)
+def test_feedback_shows_library_tracebacks_with_neutral_folders(graded, chapter):
+    # (the scratch cell's error is raised in NumPy: the traceback is there, its folder renamed)
+    assert "File <python>/lib/python" in feedback_text(graded, "bad_values", chapter)
+    assert "numpy/_core/fromnumeric.py" in feedback_text(graded, "bad_values", chapter)
 
 
 def test_feedback_on_correct_code_in_other_styles_explains_the_points(graded):
