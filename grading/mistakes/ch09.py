@@ -140,7 +140,8 @@ MISTAKES = [
     ("conjugate_gradient", cg_residual_sign,
      "the residual has the wrong sign (r = A x - b; conjugate gradient here uses r = b - A x)"),
     ("conjugate_gradient", cg_beta_swapped,
-     "beta used the old and new residuals the wrong way round (beta = r_new.r_new / r.r)"),
+     "beta used the old and new residuals the wrong way round (beta = r.r / r_new.r_new instead of "
+     "r_new.r_new / r.r)"),
     ("conjugate_gradient", cg_no_beta,
      "the new direction is the residual alone (p = r, steepest descent): add beta * p"),
     ("conjugate_gradient", cg_ignores_x0, "the start x0 was ignored (the iteration started at zero)"),
