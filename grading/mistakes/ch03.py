@@ -196,7 +196,8 @@ MISTAKES = [
     ("initialize_velocity", velocity_float64,
      "the velocities are float64 for float32 parameters (np.zeros(W.shape) is always float64; use np.zeros_like(W))"),
     ("update_parameters_with_momentum", dict_no_one_minus_beta,
-     "the factor (1 - beta) in front of the gradients was forgotten (v = beta * v + (1 - beta) * dW)"),
+     "the factor (1 - beta) in front of the gradients was forgotten (v = beta * v + dW is the "
+     "heavy-ball form of section 3.4; use v = beta * v + (1 - beta) * dW)"),
     ("update_parameters_with_momentum", dict_old_velocity,
      "the step used the old velocities (update v first, then step with the new v)"),
     ("update_parameters_with_momentum", dict_swapped,
