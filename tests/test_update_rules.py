@@ -572,8 +572,9 @@ def test_float_scalars_are_accepted(name):
 
 
 def test_chapter_5s_own_amsgrad_is_the_reference():
-    # Chapter 5's demo defines a short AMSGrad of its own (a student's notebook has no reference
-    # package); it must be the rule of solutions.amsgrad_step.
+    # Chapter 5's demo defines a short AMSGrad of its own on top of the student's adam_step (a
+    # student's notebook has no reference package); with the reference adam_step it must be the
+    # rule of solutions.amsgrad_step.
     import ast
     from pathlib import Path
 
@@ -583,7 +584,7 @@ def test_chapter_5s_own_amsgrad_is_the_reference():
                    for node in ast.parse(cell.source).body
                    if isinstance(node, ast.FunctionDef) and node.name == "amsgrad_step"]
     assert len(definitions) == 1, "chapter 5 defines amsgrad_step once"
-    namespace = {"np": np}
+    namespace = {"np": np, "adam_step": adam_step}
     exec(compile(ast.Module(body=definitions, type_ignores=[]), "chapter 5", "exec"), namespace)
     rng = np.random.default_rng(11)
     for hp in [{}, dict(lr=0.3, beta1=0.0, beta2=0.1), dict(lr=0.05, beta1=0.5, beta2=0.99, eps=1e-3)]:
