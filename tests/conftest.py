@@ -62,6 +62,22 @@ class SiteBuilds:
             process.wait()
 
 
+def pytest_collection_modifyitems(items):
+    """The test files that read a built site run last, after the chapter notebooks.
+
+    The course's site is built in the background once the class grading is
+    done (``graded``); the tests in between (one core busy, most of them)
+    then overlap with the build instead of waiting for it. Whole files move,
+    in their order, so that their module fixtures are set up once.
+    """
+    def needs(item, name):
+        return name in getattr(item, "fixturenames", ())
+    # (``graded`` starts the build, so its tests are not among them: they come first)
+    reads_site = {item.path for item in items if needs(item, "built_site") and not needs(item, "graded")}
+    items[:] = [item for item in items if item.path not in reads_site] + \
+               [item for item in items if item.path in reads_site]
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """builds(root): the site of a course root, built once per session (its _build/html folder)."""
