@@ -9,8 +9,9 @@ local files blocked, and checks what a careful reader would notice:
   numbers (Sphinx's and its own \\tag), and at a 1280-px window every display
   equation fits the column (its end and its number in sight without
   scrolling sideways);
-- printed outputs: at a 1280-px window every line a code cell prints fits
-  the column (the prose quotes numbers from them);
+- code and printed outputs: at a 1280-px window every line of code, and
+  every line a code cell prints, fits the column (the prose quotes numbers
+  from the outputs);
 - figures: every <img> loaded (naturalWidth > 0), with alt text that is
   neither empty nor a file name or hash; at a 1280-px window no figure of the
   content is shown below 75 % of its natural width;
@@ -140,14 +141,16 @@ AUDIT_WIDE = """async ({minShown}) => {""" + HELPERS + """
       problems.push(`the equation ${texOf(box)} in ${section(box)} does not fit the column at ` +
                     `${window.innerWidth} px (${over} px too wide): its end is scrolled out of sight`);
   }
-  // Printed outputs fit the column too: the numbers the prose quotes from them are in sight
-  // without scrolling sideways (code cells may scroll: their lines run to 100 characters).
-  for (const pre of article.querySelectorAll('div.cell_output pre')) {
+  // Code and printed outputs fit the column too: a reader sees every line of code whole, and
+  // the numbers the prose quotes from the outputs, without scrolling sideways (code lines run
+  // to 100 characters: vendor/descent.css sizes the code and the column for them).
+  for (const pre of article.querySelectorAll('div.highlight pre, div.cell_output pre')) {
     if (pre.offsetParent === null) continue;
     const over = pre.scrollWidth - pre.clientWidth;
     const widest = pre.textContent.split('\\n').reduce((a, b) => b.length > a.length ? b : a, '');
+    const kind = pre.closest('div.cell_output') ? 'printed line' : 'line of code';
     if (over > 1)
-      problems.push(`the printed line "${clean(widest).slice(0, 90)}" in ${section(pre)} does not ` +
+      problems.push(`the ${kind} "${clean(widest).slice(0, 90)}" in ${section(pre)} does not ` +
                     `fit the column at ${window.innerWidth} px (${over} px too wide)`);
   }
   // Images.
@@ -367,6 +370,8 @@ wide</mjx-math></mjx-container>
 <mjx-math style="display:block; width:2000px">too wide for a desktop</mjx-math></mjx-container></div>
 <div class="cell_output"><pre style="width:300px; overflow-x:auto">short
 a printed line far longer than its box, so that its end needs scrolling to be read at all</pre></div>
+<div class="cell_input"><div class="highlight"><pre style="width:300px; overflow-x:auto">x = 1
+y = "a line of code far longer than its box, its end out of sight unless scrolled to"</pre></div></div>
 <img src="absent.png" alt="a plot">
 <img src="wide.png" alt="0123456789abcdef0123456789abcdef.png" style="width:200px">
 <a href="nowhere.html">a lost link</a> <a href="#no-such-anchor">a lost anchor</a>
@@ -402,6 +407,8 @@ def test_the_gate_finds_planted_problems(browser, tmp_path):
         "is wider than the column",
         'the printed line "a printed line far longer than its box, so that its end needs scrolling '
         'to be read at all" in section "A planted page" does not fit the column at 1280 px',
+        'the line of code "y = "a line of code far longer than its box, its end out of sight unless '
+        'scrolled to"" in section "A planted page" does not fit the column at 1280 px',
         'the equation too wide for a desktop in section "A planted page" does not fit the column '
         "at 1280 px",
         'the equation (9.13)numbered twice in section "A planted page" shows two numbers, (9.2) '
