@@ -21,7 +21,9 @@ local files blocked, and checks what a careful reader would notice:
 - links: no internal link to a missing file or to a missing #anchor, and no
   page loads a local file that does not exist;
 - phones: at a 390-px window, no display equation wider than the column
-  unless it scrolls sideways inside its own box, with none of it cut off.
+  unless it scrolls sideways inside its own box, with none of it cut off,
+  and the page itself no wider than the window (nothing outside such a box,
+  a long name in inline code say, makes the whole page scroll sideways).
 
 One browser visits the pages one after another (the whole gate takes well
 under two minutes); each page is a test of its own, whose one assertion
@@ -209,6 +211,31 @@ AUDIT_NARROW = """() => {""" + HELPERS + """
       }
     }
   }
+  // The page itself fits the window: nothing outside a box of its own that scrolls (a long
+  // name in inline code, a path) makes the whole page pan sideways under the reader.
+  const page = document.documentElement;
+  if (page.scrollWidth > window.innerWidth + 1) {
+    const clips = n => scrolls(n) || getComputedStyle(n).overflowX === 'hidden';
+    const inBox = el => {
+      for (let n = el.parentElement; n && n !== document.body; n = n.parentElement)
+        if (clips(n)) return true;
+      return false;
+    };
+    const wide = [...document.body.querySelectorAll('*')].filter(el => el.offsetParent !== null
+      && el.getBoundingClientRect().right > window.innerWidth + 1 && !inBox(el));
+    const named = new Set();
+    for (const el of wide) {
+      if (wide.some(other => other !== el && el.contains(other))) continue;  // the innermost
+      const math = el.closest('mjx-container');
+      const code = el.closest('code, kbd, samp');
+      named.add(math ? `the equation ${texOf(math)} in ${section(math)}`
+                : code ? `the code "${clean(code.textContent).slice(0, 70)}" in ${section(code)}`
+                : `the ${el.tagName.toLowerCase()} "${clean(el.textContent).slice(0, 50)}" in ${section(el)}`);
+    }
+    problems.push(`at 390 px, the page is wider than the window (${page.scrollWidth} of ` +
+                  `${window.innerWidth} px) and scrolls sideways, because of ` +
+                  ([...named].slice(0, 5).join('; ') || 'an element that could not be named'));
+  }
   return problems;
 }"""
 
@@ -368,6 +395,7 @@ wide</mjx-math></mjx-container>
 <mjx-math><mjx-labels>(9.13)</mjx-labels>numbered twice</mjx-math></mjx-container></div>
 <div class="math" style="overflow-x:auto"><mjx-container display="true" style="display:block">
 <mjx-math style="display:block; width:2000px">too wide for a desktop</mjx-math></mjx-container></div>
+<h3><code class="literal"><span class="pre">a_planted_function_name_far_longer_than_any_phone_can_hold()</span></code></h3>
 <div class="cell_output"><pre style="width:300px; overflow-x:auto">short
 a printed line far longer than its box, so that its end needs scrolling to be read at all</pre></div>
 <div class="cell_input"><div class="highlight"><pre style="width:300px; overflow-x:auto">x = 1
@@ -413,6 +441,9 @@ def test_the_gate_finds_planted_problems(browser, tmp_path):
         "at 1280 px",
         'the equation (9.13)numbered twice in section "A planted page" shows two numbers, (9.2) '
         "from Sphinx",
+        "at 390 px, the page is wider than the window",
+        'the code "a_planted_function_name_far_longer_than_any_phone_can_hold()" in section '
+        '"A planted page"',
         "requested https://example.org/remote.png",
         "loads a missing local file",
     ]
