@@ -19,7 +19,7 @@ from them directly. Instead this script:
      stay roles (Sphinx links them to the bibliography);
    - writes downloads/<chapter>.zip: the student notebook (citations written
      out as text with links, as nbgrader releases it), the helper modules
-     from autograder/source/<chapter>/ and a requirements.txt;
+     from autograder/source/<chapter>/, a requirements.txt and a README.md;
 3. runs `jupyter-book build` on the stage.
 
 Usage: build_site.py [--root DIR] [--out DIR]
@@ -370,7 +370,7 @@ def download_box(chapter):
         ":::{admonition} Work through this chapter yourself\n"
         ":class: tip\n"
         f"[Download the exercises for this chapter](../downloads/{chapter}.zip): "
-        "the notebook, the helper modules it imports and a `requirements.txt`. "
+        "the notebook, the helper modules it imports, a `requirements.txt` and a README. "
         "On this page the exercise cells are left blank, as in your copy, and the "
         "figures and printed results come from the course's reference solutions, "
         "so you can compare them with your own. {ref}`how-to-work` explains the steps.\n"
@@ -448,7 +448,39 @@ def student_requirements(root):
         if line:
             pins[re.split(r"[<>=!~\[; ]", line, maxsplit=1)[0].lower()] = line
     lines = [pins.get(name, name) for name in STUDENT_REQUIREMENTS]
-    return "# Install with: pip install -r requirements.txt\n" + "\n".join(lines) + "\n"
+    return ("# Python 3.11 or later. Install, in a terminal in this folder, with:\n"
+            "#   pip install -r requirements.txt\n" + "\n".join(lines) + "\n")
+
+
+def student_readme(chapter, helpers):
+    """README.md of a chapter's download: how to set it up and work it, without the website."""
+    modules = ", ".join(f"`{helper.name}`" for helper in helpers)
+    return f"""# Exercises: {chapter}
+
+This folder holds the exercise notebook `{chapter}.ipynb`, the helper files
+it imports ({modules}),
+a `requirements.txt` of the packages it needs and this README.
+
+1. Install Python 3.11 or later. In a terminal in this folder, make a virtual
+   environment and install the packages into it:
+
+       python3 -m venv .venv
+       .venv/bin/pip install -r requirements.txt
+
+   (On Windows: `py -m venv .venv`, then `.venv\\Scripts\\pip install -r requirements.txt`.)
+2. Open the notebook: `.venv/bin/jupyter notebook {chapter}.ipynb`
+   (on Windows: `.venv\\Scripts\\jupyter notebook {chapter}.ipynb`).
+3. Run the cells from the top, reading as you go. In each exercise cell,
+   replace the line `raise NotImplementedError(...)` between the
+   `YOUR CODE HERE` and `END OF YOUR CODE` markers with your code, then run
+   the test cell under it: it says what is wrong, or that your result is
+   right. Leave the other cells as they are; the grader relies on them.
+4. Submit the notebook `{chapter}.ipynb` in the way your instructor tells you.
+
+The chapter's page on the course website has the same text with its figures
+and outputs; its introduction explains these steps in full ("How to work an
+exercise").
+"""
 
 
 def write_download(zip_path, chapter, student_text, helpers, requirements):
@@ -464,6 +496,7 @@ def write_download(zip_path, chapter, student_text, helpers, requirements):
         for helper in helpers:
             add(archive, helper.name, helper.read_bytes())
         add(archive, "requirements.txt", requirements)
+        add(archive, "README.md", student_readme(chapter, helpers))
 
 
 # ---------------------------------------------------------- jupyter-book

@@ -246,10 +246,17 @@ def test_each_chapter_page_links_its_zip(site):
         with zipfile.ZipFile(chapter_zip(site, chapter)) as archive:
             names = set(archive.namelist())
             requirements = archive.read(f"{chapter}/requirements.txt").decode()
-        expected = {f"{chapter}/{chapter}.ipynb", f"{chapter}/requirements.txt"}
+            readme = archive.read(f"{chapter}/README.md").decode()
+        expected = {f"{chapter}/{chapter}.ipynb", f"{chapter}/requirements.txt", f"{chapter}/README.md"}
         expected |= {f"{chapter}/{helper.name}" for helper in site.helpers[chapter]}
         assert names == expected
         assert requirements == pins
+        # The README names what the folder holds and the Python the course requires.
+        python = re.search(r'requires-python = "==(\d+\.\d+)', (REPO / "pyproject.toml").read_text())
+        for name in [f"{chapter}.ipynb", "requirements.txt", f"Python {python.group(1)} or later",
+                     *(helper.name for helper in site.helpers[chapter])]:
+            assert name in readme, f"{chapter}/README.md does not mention {name}"
+        assert f"Python {python.group(1)} or later" in requirements
         packages = [line for line in requirements.splitlines() if not line.startswith("#")]
         assert [re.split("[=<>]", p)[0] for p in packages] == ["numpy", "matplotlib", "notebook"]
 
