@@ -81,7 +81,7 @@ def _difference(actual, expected, name, rtol, atol, exact_dtype=False):
         if len(actual) != len(expected):
             return f"{name} should have {len(expected)} items, got {len(actual)}."
         for i, (a, e) in enumerate(zip(actual, expected)):
-            problem = _difference(a, e, f"{name}[{i}]", rtol, atol, exact_dtype)
+            problem = _difference(a, e, _item_name(name, i, len(expected)), rtol, atol, exact_dtype)
             if problem:
                 return problem
         return None
@@ -95,10 +95,13 @@ def _array_difference(actual, expected, name, rtol, atol, exact_dtype):
     except Exception:  # an object NumPy cannot turn into an array
         return f"{name} should be a number or an array, got {type(actual).__name__}."
     if actual_arr.dtype == object or not np.issubdtype(actual_arr.dtype, np.number):
-        return f"{name} should be numeric, got {type(actual).__name__} ({actual_arr.dtype})."
+        return (f"{name} should be a number or an array of numbers, got {type(actual).__name__}"
+                + (f" ({actual_arr.dtype})." if actual_arr.dtype != object else "."))
     if actual_arr.shape != expected.shape:
-        return f"{name} has shape {actual_arr.shape}, expected {expected.shape}."
-    if np.issubdtype(expected.dtype, np.floating) and isinstance(actual, np.ndarray) \
+        single = " (a single number)" if expected.shape == () else ""
+        return f"{name} has shape {actual_arr.shape}, expected {expected.shape}{single}."
+    # (a NumPy scalar too: a float32 number for float64 inputs has lost digits, as an array would)
+    if np.issubdtype(expected.dtype, np.floating) and isinstance(actual, (np.ndarray, np.generic)) \
             and actual_arr.dtype != expected.dtype:
         if exact_dtype:
             return f"{name} has dtype {actual_arr.dtype}, expected {expected.dtype} (use the parameters' dtype)."
@@ -109,19 +112,35 @@ def _array_difference(actual, expected, name, rtol, atol, exact_dtype):
         return f"{name} contains NaN or inf: {np.array2string(actual_arr, threshold=12, precision=4)}."
     if np.allclose(actual_arr, expected, rtol=rtol, atol=atol, equal_nan=True):
         return None
+    error = rel_error(actual_arr, expected)
+    if actual_arr.ndim == 0:
+        return (f"{name} is wrong: got {_number(actual_arr)}, expected {_number(expected)} "
+                f"(relative error {error:.1e}).")
     bad = np.argwhere(~np.isclose(actual_arr, expected, rtol=rtol, atol=atol, equal_nan=True))
-    where = tuple(int(i) for i in bad[0]) if actual_arr.ndim else ()
-    index = f"[{', '.join(map(str, where))}]" if where else ""
-    return (
-        f"{name} is wrong: relative error {rel_error(actual_arr, expected):.1e}. "
-        f"First difference at {name}{index}: got {_number(actual_arr[where])}, expected {_number(expected[where])}."
-    )
+    where = tuple(int(i) for i in bad[0])
+    return (f"{name} is wrong: relative error {error:.1e}. First difference at index "
+            f"[{', '.join(map(str, where))}]: got {_number(actual_arr[where])}, "
+            f"expected {_number(expected[where])}.")
+
+
+def _item_name(name, index, count):
+    """How a message names one item of a tuple or list: ``f(x)[1]`` after an expression,
+    "... (value 2 of 5)" after a description, where [1] would read as part of its text."""
+    try:
+        compile(name, "<name>", "eval")
+    except SyntaxError:
+        return f"{name} (value {index + 1} of {count})"
+    return f"{name}[{index}]"
 
 
 def _number(x):
-    """A number as a reader writes it (no np.float64(...) wrapping)."""
+    """A number as a reader writes it: no np.float64(...) wrapping, and a float shows a
+    decimal point (0.0, not 0, which would read as an integer)."""
     x = np.asarray(x).item()
-    return f"{x:.10g}" if isinstance(x, float) else str(x)
+    if not isinstance(x, float):
+        return str(x)
+    text = f"{x:.10g}"
+    return text if any(c in text for c in ".einf") else text + ".0"
 
 
 def _max_rel_error(actual, expected):

@@ -137,7 +137,7 @@ BROKEN_GD_STEPS = {
     "NaN or inf": lambda w, g, lr: w * np.nan,
     "has shape": lambda w, g, lr: np.append(w, 0.0),
     "raised IndexError": lambda w, g, lr: w[1000],
-    "should be numeric, got str": lambda w, g, lr: "w - lr * g",
+    "should be a number or an array of numbers, got str": lambda w, g, lr: "w - lr * g",
 }
 
 

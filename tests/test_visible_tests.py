@@ -50,6 +50,33 @@ def test_visible_test_names_the_mistake(chapter, name, implementation, descripti
     assert description in str(failure.value)
 
 
+def load_checks():
+    spec = importlib.util.spec_from_file_location("checks", CHAPTERS / "checks.py")
+    checks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(checks)
+    return checks
+
+
+@pytest.mark.parametrize("actual, expected, name, message", [
+    # After a description, an item is counted from 1 in words; [1] would read as part of the text.
+    ((1.0, 1.0, 0.0), (1.0, 0.5, 0.0), "f at steps 0, 50, 100",
+     "f at steps 0, 50, 100 (value 2 of 3) is wrong: got 1.0, expected 0.5 (relative error 3.3e-01)."),
+    # After an expression, Python's own indexing.
+    ((0.2, 0.5), (0.25, 0.5), "(f(1), f(2))", "(f(1), f(2))[0] is wrong: got 0.2, expected 0.25 "),
+    (0.0, 0.3, "f(0)", "got 0.0, expected 0.3"),                       # 0.0, not 0
+    (np.array([0.3]), 0.3, "f(0)", "f(0) has shape (1,), expected () (a single number)."),
+    ({"W": np.array([[1.0, 2.0], [3.0, 5.0]])}, {"W": np.array([[1.0, 2.0], [3.0, 4.0]])}, "p",
+     "p['W'] is wrong: relative error 1.1e-01. First difference at index [1, 1]: got 5.0, expected 4.0."),
+    ("0.5", 0.5, "f(1)", "f(1) should be a number or an array of numbers, got str"),
+    # A float32 number for float64 inputs is refused as a float32 array is, whatever its digits.
+    (np.float32(0.125), 0.125, "f(1)", "f(1) has dtype float32, expected float64"),
+])
+def test_check_close_says_which_value_differs(actual, expected, name, message):
+    with pytest.raises(AssertionError) as failure:
+        load_checks().check_close(actual, expected, name=name)
+    assert message in str(failure.value)
+
+
 @pytest.mark.parametrize("x, y, expected", [
     (1.0, 1.0, 0.0), (np.inf, np.inf, 0.0), (np.nan, np.nan, 0.0),
     (3.0, 1.0, 0.5),              # |3 - 1| / (3 + 1)
@@ -57,9 +84,7 @@ def test_visible_test_names_the_mistake(chapter, name, implementation, descripti
     ([0.0, 1e-10], [0.0, 0.0], 1e-2),   # the 1e-8 floor of the denominator
 ])
 def test_rel_error_of_equal_infinite_and_nan_entries(x, y, expected):
-    spec = importlib.util.spec_from_file_location("checks", CHAPTERS / "checks.py")
-    checks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(checks)
+    checks = load_checks()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert checks.rel_error(x, y) == pytest.approx(expected)
