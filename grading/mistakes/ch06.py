@@ -24,6 +24,10 @@ def update_lr_times_instead_of_divided(learning_rate0, epoch_num, decay_rate):
     return learning_rate0 * (1 + decay_rate * epoch_num)
 
 
+def update_lr_epoch_plus_one(learning_rate0, epoch_num, decay_rate):
+    return learning_rate0 / (1 + decay_rate * (epoch_num + 1))
+
+
 def update_lr_epoch_outside(learning_rate0, epoch_num, decay_rate):
     return learning_rate0 / (1 + decay_rate) * epoch_num
 
@@ -106,6 +110,12 @@ def warmup_cosine_over_total(learning_rate0, step, warmup_steps, total_steps, mi
     return _cosine(learning_rate0, step - warmup_steps, total_steps, min_learning_rate)
 
 
+def warmup_from_min(learning_rate0, step, warmup_steps, total_steps, min_learning_rate=0.0):
+    if step < warmup_steps:
+        return min_learning_rate + (learning_rate0 - min_learning_rate) * (step + 1) / warmup_steps
+    return _cosine(learning_rate0, step - warmup_steps, total_steps - warmup_steps, min_learning_rate)
+
+
 def warmup_min_ignored(learning_rate0, step, warmup_steps, total_steps, min_learning_rate=0.0):
     if step < warmup_steps:
         return learning_rate0 * (step + 1) / warmup_steps
@@ -118,6 +128,9 @@ MISTAKES = [
      "instead of learning_rate0 / (1 + decay_rate * epoch_num)"),
     ("update_lr", update_lr_times_instead_of_divided,
      "learning_rate0 was multiplied by (1 + decay_rate * epoch_num) instead of divided by it"),
+    ("update_lr", update_lr_epoch_plus_one,
+     "epoch_num + 1 was used: epoch 0 must train at learning_rate0 itself, "
+     "learning_rate0 / (1 + decay_rate * epoch_num)"),
     ("update_lr", update_lr_epoch_outside,
      "epoch_num was left outside the parentheses: learning_rate0 / (1 + decay_rate) * epoch_num"),
     ("schedule_lr_decay", schedule_no_floor,
@@ -149,6 +162,9 @@ MISTAKES = [
      "cosine_decay(learning_rate0, step - warmup_steps, total_steps - warmup_steps, ...)"),
     ("warmup_cosine", warmup_cosine_over_total,
      "the cosine runs over total_steps instead of the total_steps - warmup_steps steps left after the warm-up"),
+    ("warmup_cosine", warmup_from_min,
+     "the warm-up ramps from min_learning_rate: it must ramp from learning_rate0 / warmup_steps "
+     "at step 0, learning_rate0 * (step + 1) / warmup_steps, whatever min_learning_rate is"),
     ("warmup_cosine", warmup_min_ignored,
      "min_learning_rate was not passed on to the cosine (the rate must decay to min_learning_rate)"),
 ]
