@@ -74,6 +74,7 @@ PLAYGROUND = REPO / "playground"
 ENGINE_PLACEHOLDER = '"@ENGINE@"'
 MATHJAX_CDN_HINTS = ("cdn.jsdelivr.net/npm/mathjax", "cdnjs.cloudflare.com/ajax/libs/mathjax")
 STUDENT_REQUIREMENTS = ("numpy", "matplotlib", "notebook")
+STUDENT_PYTHON = "Python 3.11 or later"  # the pins need 3.11 (numpy 2.4, matplotlib 3.11)
 CELL_TIMEOUT = 120  # seconds; a chapter must run in well under 20 s in total
 
 
@@ -448,7 +449,7 @@ def student_requirements(root):
         if line:
             pins[re.split(r"[<>=!~\[; ]", line, maxsplit=1)[0].lower()] = line
     lines = [pins.get(name, name) for name in STUDENT_REQUIREMENTS]
-    return ("# Python 3.11 or later. Install, in a terminal in this folder, with:\n"
+    return (f"# {STUDENT_PYTHON}. Install, in a terminal in this folder, with:\n"
             "#   pip install -r requirements.txt\n" + "\n".join(lines) + "\n")
 
 
@@ -461,7 +462,7 @@ This folder holds the exercise notebook `{chapter}.ipynb`, the helper files
 it imports ({modules}),
 a `requirements.txt` of the packages it needs and this README.
 
-1. Install Python 3.11 or later. In a terminal in this folder, make a virtual
+1. Install {STUDENT_PYTHON}. In a terminal in this folder, make a virtual
    environment and install the packages into it:
 
        python3 -m venv .venv
