@@ -1,4 +1,4 @@
-"""Loss landscapes to optimise on, and the plots to look at them with.
+"""Loss landscapes to optimize on, and the plots to look at them with.
 
 Every two-dimensional function here follows one convention, so that the
 same code evaluates it at a single point and on a whole grid:
@@ -192,7 +192,7 @@ class Landscape:
     xlim, ylim : (float, float)
         A plotting window that shows the interesting part.
     minimum : (float, float) or None
-        The global minimiser, or None when ``f`` is unbounded below.
+        The global minimizer, or None when ``f`` is unbounded below.
     start : (float, float) or None
         A suggested starting point for optimizers.
     """
@@ -241,7 +241,7 @@ def plot_contours(f, xlim, ylim, ax=None, levels=30, log_scale=False):
     Parameters
     ----------
     f : callable
-        Vectorised function, ``f(np.stack([X, Y]))`` of grid shape.
+        Vectorized function, ``f(np.stack([X, Y]))`` of grid shape.
     xlim, ylim : (float, float)
         The window.
     ax : matplotlib Axes, optional

@@ -38,7 +38,7 @@ def make_moons(m=300, noise=0.2, seed=3):
 
 
 def initialize_network(layer_dims=LAYER_DIMS, seed=3):
-    """He initialisation: W_l ~ N(0, 2 / n_{l-1}) entrywise, b_l = 0."""
+    """He initialization: W_l ~ N(0, 2 / n_{l-1}) entrywise, b_l = 0."""
     rng = np.random.default_rng(seed)
     parameters = {}
     for l in range(1, len(layer_dims)):

@@ -41,7 +41,7 @@ var DescentEngine = (function () {
     return average.map(function (ai, i) { return decay * ai + (1.0 - decay) * x[i]; });
   }
 
-  // Bias correction of a zero-initialised average: average / (1 - decay^t).
+  // Bias correction of a zero-initialized average: average / (1 - decay^t).
   function debias(average, decay, t) {
     var correction = 1.0 - Math.pow(decay, t);
     return average.map(function (ai) { return ai / correction; });
@@ -232,7 +232,7 @@ var DescentEngine = (function () {
   // ------------------------------------------------------- test functions
 
   // Each landscape: f(w), grad(w), hess(w) of a point w = [x, y], with its
-  // plotting window, minimiser (null when unbounded below) and usual start,
+  // plotting window, minimizer (null when unbounded below) and usual start,
   // as in chapters/landscapes.py. Parameters are fixed per entry.
 
   function ravine(a, b) {

@@ -100,7 +100,7 @@
     warmup_cosine: { label: "warm-up + cosine", defaults: { warmup_steps: 10, min_fraction: 0 } },
   };
 
-  // For racers that repeat an optimizer (chapter 6's schedule colours).
+  // For racers that repeat an optimizer (chapter 6's schedule colors).
   var SPARE_COLORS = ["#c49a00", "#d62728", "#7b4173", "#393b79", "#843c39", "#e377c2"];
 
   var MAX_RACERS = 6;
@@ -489,8 +489,8 @@
       racer_box.replaceChildren.apply(racer_box, rows);
     }
 
-    // Each optimizer has its colour, as in the chapters' figures; a racer
-    // that repeats an earlier racer's optimizer takes the next spare colour.
+    // Each optimizer has its color, as in the chapters' figures; a racer
+    // that repeats an earlier racer's optimizer takes the next spare color.
     function racer_colors() {
       var used = [];
       return state.racers.map(function (racer) {
@@ -770,7 +770,7 @@
       }
       var text = css_color("--pg-text", "#222"), grid = "rgba(0, 0, 0, 0.12)";
       // A white plot area in both of the theme's modes, like the chapters'
-      // figures: the optimizers' colours are chosen for a light background.
+      // figures: the optimizers' colors are chosen for a light background.
       context.fillStyle = "#fff";
       context.fillRect(margin.left, margin.top, plot_w, plot_h);
       context.font = "12px system-ui, sans-serif";

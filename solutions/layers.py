@@ -213,7 +213,7 @@ def dropout_backward(dA, mask, keep_prob):
 # --------------------------------------------------------------------------
 
 def batchnorm_forward(Z, gamma, beta, eps=1e-5):
-    r"""Batch normalization in training: normalise each unit over the mini-batch, scale, shift.
+    r"""Batch normalization in training: normalize each unit over the mini-batch, scale, shift.
 
     For every row (unit) of ``Z``, over its ``m`` columns (examples):
 

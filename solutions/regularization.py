@@ -6,7 +6,7 @@ states which one it uses:
 * the **network** convention of the deeplearning.ai regularization
   assignment: the mean cost over the ``m`` examples plus
   :math:`\frac{\lambda}{2m}\sum_l \lVert W^{[l]}\rVert_F^2`, whose gradient
-  adds :math:`\frac{\lambda}{m} W^{[l]}` (biases are not penalised);
+  adds :math:`\frac{\lambda}{m} W^{[l]}` (biases are not penalized);
 * the **Tikhonov** convention of the ridge closed form:
   :math:`J(W) = \tfrac12\lVert WX - Y\rVert_F^2 + \lambda\lVert W\rVert_F^2`,
   whose gradient adds :math:`2\lambda W`.
@@ -24,7 +24,7 @@ __all__ = ["cost_and_grads_with_l2", "ridge_closed_form", "l1_prox_step", "early
 
 
 def _is_weight(key):
-    """Weight matrices are the keys 'W1', 'W2', ...; biases 'b1', ... are not penalised."""
+    """Weight matrices are the keys 'W1', 'W2', ...; biases 'b1', ... are not penalized."""
     return key.startswith("W")
 
 
@@ -38,9 +38,9 @@ def cost_and_grads_with_l2(X, Y, parameters, cost_and_grads, lambd):
         dW^{[l]}_{L2} = dW^{[l]} + \frac{\lambda}{m} W^{[l]}, \qquad db^{[l]}_{L2} = db^{[l]},
 
     where ``cost, grads = cost_and_grads(X, Y, parameters)`` are the
-    unregularised mean cost :math:`\mathcal{L}` and its gradients, and
+    unregularized mean cost :math:`\mathcal{L}` and its gradients, and
     ``m = X.shape[1]``. Only the weight matrices (keys starting with ``"W"``)
-    are penalised, never the biases.
+    are penalized, never the biases.
 
     Convention: ``compute_cost_with_regularization`` and
     ``backward_propagation_with_regularization`` of the deeplearning.ai
@@ -54,14 +54,14 @@ def cost_and_grads_with_l2(X, Y, parameters, cost_and_grads, lambd):
         ``{"W1": ..., "b1": ..., ...}``.
     cost_and_grads : callable
         ``cost_and_grads(X, Y, parameters) -> (cost, grads)``, the
-        unregularised mean cost and a dict with ``"dW1"``, ``"db1"``, ...
+        unregularized mean cost and a dict with ``"dW1"``, ``"db1"``, ...
     lambd : float
-        The regularisation strength :math:`\lambda \ge 0`.
+        The regularization strength :math:`\lambda \ge 0`.
 
     Returns
     -------
     (float, dict)
-        The regularised cost (a Python float) and a new dict of gradients
+        The regularized cost (a Python float) and a new dict of gradients
         with the keys of ``grads``; the ``dW`` entries have the penalty's
         gradient added, the others are those of ``cost_and_grads``.
 
@@ -74,7 +74,7 @@ def cost_and_grads_with_l2(X, Y, parameters, cost_and_grads, lambd):
     >>> cost, grads = cost_and_grads_with_l2(np.ones((2, 5)), np.ones((1, 5)), params, zero_cost, 1.0)
     >>> cost                          # 1/(2*5) * (9 + 16)
     2.5
-    >>> grads["dW1"], grads["db1"]    # 1/5 * W1; the bias is not penalised
+    >>> grads["dW1"], grads["db1"]    # 1/5 * W1; the bias is not penalized
     (array([[0.6, 0.8]]), array([[0.]]))
     """
     X, Y = check_data(X, Y)
@@ -98,7 +98,7 @@ def cost_and_grads_with_l2(X, Y, parameters, cost_and_grads, lambd):
 
 
 def ridge_closed_form(X, Y, lambd):
-    r"""The minimiser of ridge regression (Tikhonov-regularised least squares).
+    r"""The minimizer of ridge regression (Tikhonov-regularized least squares).
 
     For column-major data (one example per column) and weights ``W`` of
     shape ``(k, n_features)``, predictions ``W @ X``,
@@ -112,15 +112,15 @@ def ridge_closed_form(X, Y, lambd):
 
     In the row-major layout of statistics books (design matrix
     :math:`A = X^\top`, one example per row, a single target column
-    :math:`y`) the same minimiser reads
+    :math:`y`) the same minimizer reads
     :math:`w^* = (A^\top A + 2\lambda I)^{-1}A^\top y`. Without the factor
     :math:`\tfrac12` in front of the squared error the 2 disappears:
-    :math:`\lVert Aw - y\rVert^2 + \lambda\lVert w\rVert^2` is minimised by
+    :math:`\lVert Aw - y\rVert^2 + \lambda\lVert w\rVert^2` is minimized by
     :math:`(A^\top A + \lambda I)^{-1}A^\top y`.
 
     Source: Hoerl & Kennard (1970), *Ridge regression*; Tikhonov (1963).
     There is no intercept: add a row of ones to ``X`` for one (it is then
-    penalised too).
+    penalized too).
 
     Parameters
     ----------

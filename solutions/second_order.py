@@ -40,7 +40,7 @@ def newton_step(w, grad, hess):
     i.e. :math:`w - H^{-1}\nabla\mathcal{L}(w)`, computed by solving the linear
     system (``np.linalg.solve``), never by forming :math:`H^{-1}`. There is no
     learning rate. On a quadratic :math:`\tfrac12 w^\top A w - b^\top w` the
-    step lands on the minimiser :math:`A^{-1}b` from any ``w``. When ``hess``
+    step lands on the minimizer :math:`A^{-1}b` from any ``w``. When ``hess``
     is not positive definite the step goes to the stationary point of the
     model, which can be a saddle or a maximum. Source: Nocedal & Wright
     (2006), eq. (3.30).
@@ -78,7 +78,7 @@ def newton_step(w, grad, hess):
 def conjugate_gradient(A, b, x0=None, tol=1e-10, max_iter=None):
     r"""Solve :math:`Ax = b` for a symmetric positive definite ``A`` by linear conjugate gradient.
 
-    Equivalently, minimise the quadratic :math:`\tfrac12 x^\top A x - b^\top x`,
+    Equivalently, minimize the quadratic :math:`\tfrac12 x^\top A x - b^\top x`,
     whose gradient is :math:`Ax - b = -r`. Starting from ``x0`` (zeros if
     None), with :math:`r_0 = b - A x_0` and :math:`p_0 = r_0`, each iteration is
 

@@ -46,7 +46,7 @@ def _ema(average, x, decay):
 
 
 def _debias(average, decay, t):
-    r"""Bias correction of a zero-initialised average: :math:`a / (1-\beta^t)`."""
+    r"""Bias correction of a zero-initialized average: :math:`a / (1-\beta^t)`."""
     return average / (1.0 - decay ** t)
 
 

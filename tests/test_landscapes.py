@@ -1,4 +1,4 @@
-"""Tests of chapters/landscapes.py: gradients, minima, vectorisation, plots."""
+"""Tests of chapters/landscapes.py: gradients, minima, vectorization, plots."""
 
 
 import numpy as np

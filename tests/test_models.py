@@ -1,4 +1,4 @@
-"""The models of chapters/models.py: gradients, the vectorised cost surface, the minimiser."""
+"""The models of chapters/models.py: gradients, the vectorized cost surface, the minimizer."""
 
 
 import numpy as np

@@ -16,7 +16,7 @@ def test_moons_data_has_the_right_shape_and_two_balanced_classes():
     np.testing.assert_allclose(upper[0] ** 2 + upper[1] ** 2, 1.0)  # the upper moon is the unit half circle
 
 
-def test_he_initialisation_scales_weights_by_fan_in():
+def test_he_initialization_scales_weights_by_fan_in():
     params = initialize_network((400, 300, 1), seed=0)
     assert abs(params["W1"].std() - np.sqrt(2 / 400)) < 0.01 * np.sqrt(2 / 400) * 10
     assert not params["b1"].any() and params["W2"].shape == (1, 300)

@@ -63,7 +63,7 @@ def test_l2_gradient_matches_central_finite_differences():
         assert rel < 1e-6, (key, rel)
 
 
-def test_l2_hand_example_and_biases_not_penalised():
+def test_l2_hand_example_and_biases_not_penalized():
     def ones(X, Y, p):
         return 0.5, {"d" + k: np.ones_like(v) for k, v in p.items()}
     p = {"W1": np.array([[1.0, -2.0], [0.0, 3.0]]), "b1": np.array([[1.0], [-1.0]]),

@@ -252,7 +252,7 @@ def test_adamw_is_adam_on_decayed_weights():
 
 def test_adamw_decay_is_not_rescaled_by_the_denominator():
     # With g = 0 and zero moments Adam does not move; AdamW still shrinks w by lr*wd
-    # (an L2 term added to g would instead be normalised to a step of size ~lr).
+    # (an L2 term added to g would instead be normalized to a step of size ~lr).
     w = a([2.0, -4.0])
     out, _, _ = adamw_step(w, np.zeros(2), np.zeros(2), np.zeros(2), 1, lr=0.1, weight_decay=0.5)
     close(out, w * 0.95, rtol=1e-14)
@@ -287,7 +287,7 @@ def test_velocity_sum_is_the_unrolled_sum(rule, rho):
         close(v, expected, rtol=1e-12, atol=1e-14)
 
 
-# A non-diagonal ill-conditioned quadratic f(w) = 1/2 w'Aw - b'w, minimiser A^{-1} b.
+# A non-diagonal ill-conditioned quadratic f(w) = 1/2 w'Aw - b'w, minimizer A^{-1} b.
 A = np.array([[10.0, 2.0, 0.0], [2.0, 3.0, 0.5], [0.0, 0.5, 1.0]])
 B = np.array([1.0, -2.0, 0.5])
 

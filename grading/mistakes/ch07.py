@@ -15,10 +15,10 @@ REFERENCES = {
 
 # ---------------------------------------------------------- cost_and_grads_with_l2
 
-def _l2(X, Y, parameters, cost_and_grads, lambd, cost_factor, grad_factor, penalised=("W",)):
-    """cost + cost_factor * sum of squares; dP + grad_factor * P, over the keys starting with `penalised`."""
+def _l2(X, Y, parameters, cost_and_grads, lambd, cost_factor, grad_factor, penalized=("W",)):
+    """cost + cost_factor * sum of squares; dP + grad_factor * P, over the keys starting with `penalized`."""
     cost, grads = cost_and_grads(X, Y, parameters)
-    keys = [k for k in parameters if k.startswith(penalised)]
+    keys = [k for k in parameters if k.startswith(penalized)]
     cost = cost + cost_factor * sum(float(np.sum(parameters[k] ** 2)) for k in keys)
     new = dict(grads)
     for k in keys:
@@ -26,9 +26,9 @@ def _l2(X, Y, parameters, cost_and_grads, lambd, cost_factor, grad_factor, penal
     return float(cost), new
 
 
-def l2_biases_penalised(X, Y, parameters, cost_and_grads, lambd):
+def l2_biases_penalized(X, Y, parameters, cost_and_grads, lambd):
     m = X.shape[1]
-    return _l2(X, Y, parameters, cost_and_grads, lambd, lambd / (2 * m), lambd / m, penalised=("W", "b"))
+    return _l2(X, Y, parameters, cost_and_grads, lambd, lambd / (2 * m), lambd / m, penalized=("W", "b"))
 
 
 def l2_cost_lambda_over_m(X, Y, parameters, cost_and_grads, lambd):
@@ -126,12 +126,12 @@ def stop_ties_improve(losses, patience):
 
 
 MISTAKES = [
-    ("cost_and_grads_with_l2", l2_biases_penalised, 'the biases were penalised too (only the weights W1, W2, ... are)'),
+    ("cost_and_grads_with_l2", l2_biases_penalized, 'the biases were penalized too (only the weights W1, W2, ... are)'),
     ("cost_and_grads_with_l2", l2_cost_lambda_over_m, 'the penalty in the cost is lambda/m instead of lambda/(2m) (a factor 2)'),
     ("cost_and_grads_with_l2", l2_grad_lambda_over_2m,
      'the gradient of the penalty is lambda/(2m) W instead of lambda/m W (the derivative of W^2 is 2W)'),
     ("cost_and_grads_with_l2", l2_not_divided_by_m, 'the penalty was not divided by m (lambda/(2m) in the cost, lambda/m in the gradient)'),
-    ("ridge_closed_form", ridge_lambda_not_doubled, 'lambda was not doubled: X X^T + lambda I is the minimiser of ||W X - Y||^2 + lambda ||W||^2 without the 1/2; with the 1/2 of (7.5) it is X X^T + 2 lambda I'),
+    ("ridge_closed_form", ridge_lambda_not_doubled, 'lambda was not doubled: X X^T + lambda I is the minimizer of ||W X - Y||^2 + lambda ||W||^2 without the 1/2; with the 1/2 of (7.5) it is X X^T + 2 lambda I'),
     ("ridge_closed_form", ridge_no_penalty, 'the penalty is missing (that is plain least squares)'),
     ("ridge_closed_form", ridge_added_everywhere, '2 lambda was added to every entry of X X^T instead of its diagonal (use 2 * lambd * np.eye(n))'),
     ("l1_prox_step", l1_subgradient, 'this is the plain subgradient step w - lr (g + lambd sign(w)) of (7.7): it has the sign term but no threshold, so small weights jump across zero instead of stopping at zero'),

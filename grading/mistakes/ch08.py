@@ -188,7 +188,7 @@ MISTAKES = [
     ("batchnorm_forward", bn_forward_eps_outside,
      "eps was added outside the square root (use sqrt(var + eps))"),
     ("batchnorm_forward", bn_forward_over_features,
-     "each example was normalised over the units (axis=0) instead of each unit over the batch (axis=1)"),
+     "each example was normalized over the units (axis=0) instead of each unit over the batch (axis=1)"),
     ("batchnorm_forward", bn_forward_no_scale_shift,
      "the output is Z_hat without the scale gamma and the shift beta"),
     ("batchnorm_backward", bn_backward_no_mean_terms,

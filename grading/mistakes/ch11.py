@@ -275,7 +275,7 @@ MISTAKES = [
      "the loss was summed over the examples instead of averaged, and dZ not divided by m "
      "(the loss is the mean over the m columns; dZ = (P - onehot(y)) / m)"),
     ("softmax_cross_entropy", softmax_over_examples,
-     "the softmax was normalised over the examples (axis=1) instead of over the classes of each example "
+     "the softmax was normalized over the examples (axis=1) instead of over the classes of each example "
      "(take the max and the sum over axis=0, keepdims=True)"),
     ("softmax_cross_entropy", softmax_log_of_probabilities,
      "the loss was computed as -log of the softmax probabilities: the probability of a label whose logit is "
