@@ -246,6 +246,12 @@ def test_carried_over_functions_are_earlier_exercises(path):
     names = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
     assert names and set(names) <= earlier, f"carried-over functions must be exercises of earlier chapters: {names}"
     assert carried[0].source.count("### BEGIN SOLUTION") == len(names)
+    # The next code cell checks each of them, and nothing else, on its own chapter's example.
+    after = nb.cells[nb.cells.index(carried[0]) + 1]
+    assert after.cell_type == "code" and not after.metadata.get("nbgrader")
+    call = ast.parse(after.source).body
+    assert len(call) == 1 and ast.unparse(call[0]) == \
+        "check_earlier_exercises(globals(), " + ", ".join(repr(n) for n in names) + ")"
 
 
 REFLECTION_HEADING = re.compile(r"^## Questions to think about$", re.M)   # unnumbered, as "What's next"

@@ -151,3 +151,86 @@ def test_every_listed_mistake_is_exercised(chapter, name, implementation):
     assert len(listed) >= 2, f"{name}: the visible test should name at least two likely mistakes"
     covered = {description for c, exercise, _, description in MISTAKES if (c, exercise) == (chapter, name)}
     assert listed <= covered, f"mistakes listed in the notebook but not tested: {listed - covered}"
+
+
+
+# ------------------------------------------------ check_earlier_exercises
+
+def _carried_over_names():
+    """{function: chapter it comes from} for every function a chapter's carried-over cell defines."""
+    names = {}
+    for path in chapter_notebooks():
+        cell = next((c for c in read_chapter(path.stem).cells
+                     if c.metadata.get("nbgrader", {}).get("grade_id") == "carried_over"), None)
+        for node in ast.parse(cell.source).body if cell else []:
+            if isinstance(node, ast.FunctionDef):
+                names[node.name] = next(int(p.stem[:2]) for p in chapter_notebooks()
+                                        if any(c.metadata.get("nbgrader", {}).get("grade_id") == f"test_{node.name}"
+                                               for c in read_chapter(p.stem).cells))
+    return names
+
+
+CARRIED_OVER = _carried_over_names()
+
+
+def _close(actual, expected):
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and actual.keys() == expected.keys() and \
+            all(_close(actual[k], expected[k]) for k in expected)
+    if isinstance(expected, tuple):
+        return isinstance(actual, tuple) and len(actual) == len(expected) and \
+            all(_close(a, e) for a, e in zip(actual, expected))
+    return np.allclose(actual, expected, rtol=1e-7, atol=1e-12)   # the visible tests' tolerance
+
+
+@pytest.mark.parametrize("name", sorted(CARRIED_OVER))
+def test_each_earlier_example_is_the_references_answer_from_its_own_chapter(name):
+    import checks
+    import solutions
+    chapter, call, args, expected, *keywords = checks._earlier_example(name)
+    assert chapter == CARRIED_OVER[name] and call.startswith(f"{name}(")
+    # The hand-written expected values against the reference, the single source of truth.
+    assert _close(getattr(solutions, name)(*args, **(keywords[0] if keywords else {})), expected)
+
+
+def test_check_earlier_exercises_is_quiet_about_correct_functions(capsys):
+    import checks
+    import solutions
+    checks.check_earlier_exercises({n: getattr(solutions, n) for n in CARRIED_OVER}, *sorted(CARRIED_OVER))
+    out, err = capsys.readouterr()
+    assert err == "" and out.count(": OK (relative error") == len(CARRIED_OVER)
+
+
+def _not_pasted(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def test_check_earlier_exercises_names_every_function_that_needs_fixing(capsys):
+    import checks
+    import solutions
+    namespace = {"gd_step": lambda w, g, lr: w + lr * g,         # the wrong sign
+                 "adam_step": _not_pasted,                       # the release's stub
+                 "initialize_adam": lambda parameters: {},       # one dict, not two
+                 "cosine_decay": lambda *args: 1 / 0,            # raises
+                 "momentum_step": solutions.momentum_step}       # right; rmsprop_step is missing
+    checks.check_earlier_exercises(namespace, "gd_step", "adam_step", "initialize_adam", "cosine_decay",
+                                   "momentum_step", "rmsprop_step")
+    out, err = capsys.readouterr()
+    assert out == "momentum_step(w, g, v, 0.1): OK (relative error 1.4e-16)\n"
+    assert err == (
+        "5 of the 6 functions from earlier chapters need fixing before the experiments can use them:\n"
+        "- gd_step(w, g, 0.1) is wrong: relative error 8.0e-01. First difference at index [0]: got 1.05, "
+        "expected 0.95. (Your version from chapter 1, in the cell above.)\n"
+        "- adam_step still raises NotImplementedError: paste your version from chapter 5 into the cell above.\n"
+        "- initialize_adam(parameters) should be a tuple of 2 items, got dict. (Your version from chapter 5, "
+        "in the cell above.)\n"
+        "- cosine_decay (chapter 6) raised ZeroDivisionError: division by zero\n"
+        "- rmsprop_step is not defined: paste your version from chapter 4 into the cell above and run it.\n")
+
+
+def test_check_earlier_exercises_of_one_function(capsys):
+    import checks
+    checks.check_earlier_exercises({"gd_step": _not_pasted}, "gd_step")
+    assert capsys.readouterr().err == (
+        "The function from an earlier chapter needs fixing before the experiments can use it:\n"
+        "- gd_step still raises NotImplementedError: paste your version from chapter 1 into the cell above.\n")
