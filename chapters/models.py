@@ -39,7 +39,7 @@ def make_line_data(m=128, seed=0):
         y_i = 1.5 * x_i + 1.0 + 0.5 * z_i,  z_i ~ Normal(0, 1)
 
     (``LINE_SLOPE``, ``LINE_INTERCEPT``, ``LINE_NOISE``). The inputs are not
-    centred on zero, so the squared-error cost over (W, b) is an elongated
+    centered on zero, so the squared-error cost over (W, b) is an elongated
     valley rather than a round bowl.
 
     Args:

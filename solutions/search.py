@@ -203,7 +203,7 @@ def random_search(objective, space, num_trials, rng):
 
 
 def _window(low, high, scale, centre, fraction):
-    """The sub-range of [low, high] of width ``fraction`` times its width, centred on ``centre``, clipped.
+    """The sub-range of [low, high] of width ``fraction`` times its width, centered on ``centre``, clipped.
 
     On a log scale, widths and the centre are measured in log10 units.
     """
@@ -228,7 +228,7 @@ def coarse_to_fine(objective, space, num_trials, num_rounds, shrink, rng):
               \min\big(h,\; c + \tfrac12 s^r (h - \ell)\big)\Big]
 
     with :math:`s` = ``shrink``: a window :math:`s^r` times as wide as the
-    original range, centred on the best point, clipped to the original range.
+    original range, centered on the best point, clipped to the original range.
     For a ``"log"`` hyperparameter :math:`\ell, h, c` are replaced by their
     base-10 logarithms (the window is :math:`s^r` times as many decades) and
     the bounds are converted back with :math:`10^{(\cdot)}`. Round 0 searches

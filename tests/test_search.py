@@ -89,7 +89,7 @@ def test_coarse_to_fine_one_round_is_random_search_and_windows_stay_in_range():
     trials, best, spaces = coarse_to_fine(bowl, SPACE, 5, 1, 0.5, np.random.default_rng(4))
     assert (trials, best) == random_search(bowl, SPACE, 5, np.random.default_rng(4)) and len(spaces) == 1
     trials, _, spaces = coarse_to_fine(bowl, SPACE, 2, 3, 1.0, np.random.default_rng(4))
-    for r in (1, 2):                    # shrink = 1: a full-width window centred on the best, clipped
+    for r in (1, 2):                    # shrink = 1: a full-width window centered on the best, clipped
         c = min(trials[:2 * r], key=lambda t: t[1])[0]
         lo, hi = spaces[r]["beta1"]
         assert lo == pytest.approx(max(0.8, c["beta1"] - 0.1)) and hi == pytest.approx(min(1.0, c["beta1"] + 0.1))

@@ -144,9 +144,9 @@ MISTAKES = [
     ("coarse_to_fine", coarse_to_fine_unclipped,
      "the windows were not clipped to the original range [low, high]"),
     ("coarse_to_fine", coarse_to_fine_last_point,
-     "the windows were centred on the last trial instead of the best trial so far"),
+     "the windows were centered on the last trial instead of the best trial so far"),
     ("coarse_to_fine", coarse_to_fine_linear_windows,
-     "the window of the \"log\" hyperparameter was centred and sized in linear units "
+     "the window of the \"log\" hyperparameter was centered and sized in linear units "
      "instead of in log10 units (decades)"),
     ("coarse_to_fine", coarse_to_fine_not_compounded,
      "every round's window was shrink times the original width; round r must be "
