@@ -57,7 +57,7 @@ def inputs(images):
 
 
 def random_rotation(images, max_degrees, seed):
-    """Rotate each image about its centre by an angle drawn uniformly in [-max_degrees, max_degrees].
+    """Rotate each image about its center by an angle drawn uniformly in [-max_degrees, max_degrees].
 
     Bilinear interpolation; pixels that come from outside the image are 0.
     """

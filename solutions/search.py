@@ -202,13 +202,13 @@ def random_search(objective, space, num_trials, rng):
     return _random_search(objective, space, num_trials, rng)
 
 
-def _window(low, high, scale, centre, fraction):
-    """The sub-range of [low, high] of width ``fraction`` times its width, centered on ``centre``, clipped.
+def _window(low, high, scale, center, fraction):
+    """The sub-range of [low, high] of width ``fraction`` times its width, centered on ``center``, clipped.
 
-    On a log scale, widths and the centre are measured in log10 units.
+    On a log scale, widths and the center are measured in log10 units.
     """
     to, back = (math.log10, lambda u: 10.0 ** u) if scale == "log" else (float, float)
-    lo, hi, c = to(low), to(high), to(centre)
+    lo, hi, c = to(low), to(high), to(center)
     half = 0.5 * fraction * (hi - lo)
     new_low = low if c - half <= lo else back(c - half)
     new_high = high if c + half >= hi else back(c + half)
@@ -281,8 +281,8 @@ def coarse_to_fine(objective, space, num_trials, num_rounds, shrink, rng):
         if r == 0:
             ranges = {name: (low, high) for name, (low, high, _) in space.items()}
         else:
-            centre = _best(trials)[0]
-            ranges = {name: _window(low, high, scale, centre[name], shrink ** r)
+            center = _best(trials)[0]
+            ranges = {name: _window(low, high, scale, center[name], shrink ** r)
                       for name, (low, high, scale) in space.items()}
         spaces.append(ranges)
         round_space = {name: ranges[name] + (space[name][2],) for name in space}

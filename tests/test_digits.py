@@ -52,7 +52,7 @@ def test_a_rotation_by_zero_degrees_is_the_identity():
 
 
 def _rotate_by_hand(image, degrees):
-    """Bilinear rotation about the centre, one output pixel at a time, zeros outside."""
+    """Bilinear rotation about the center, one output pixel at a time, zeros outside."""
     height, width = image.shape
     cy, cx = (height - 1) / 2, (width - 1) / 2
     cos, sin = np.cos(np.deg2rad(degrees)), np.sin(np.deg2rad(degrees))

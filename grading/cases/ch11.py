@@ -14,7 +14,7 @@ The ``loss_and_grads`` of the range test are ``Described`` callables that
 the grader lends to the student's function (in the sandbox they are called
 back in the grader, so they see copies of the student's arrays and cannot
 be changed). Each is a deterministic function of ``(params, t)``: sums of
-quadratic bowls over the entries of every parameter, whose centre and
+quadratic bowls over the entries of every parameter, whose center and
 constant offset move with the step index ``t`` (a stand-in for a new
 mini-batch per step), so that a test that passes the wrong ``t`` fails.
 Their losses stay positive, so "the smallest loss so far" means the same
@@ -180,11 +180,11 @@ def _loss_and_grads(rng, parameters, kind):
 
     descriptions = {
         "never": "<quadratic bowls per parameter: the range stays below 2 / (largest curvature)>",
-        "diverges": "<quadratic bowls per parameter whose centres move with t: diverges past 2 / curvature>",
+        "diverges": "<quadratic bowls per parameter whose centers move with t: diverges past 2 / curvature>",
         "early": "<quadratic bowls of one curvature: the first learning rates already diverge>",
-        "nan": "<quadratic bowls per parameter that return nan far from their centres>",
+        "nan": "<quadratic bowls per parameter that return nan far from their centers>",
         "cosh": "<cosh bowls per parameter: the loss overflows to inf once it diverges>",
-        "float64": "<quadratic bowls per parameter whose centres move with t, losses returned as np.float64>",
+        "float64": "<quadratic bowls per parameter whose centers move with t, losses returned as np.float64>",
     }
     c_max = max(float(np.max(c)) for c in curvature.values())
     c_min = min(float(np.min(c)) for c in curvature.values())
