@@ -71,7 +71,7 @@ def numerical_gradient(f, w, h=1e-5):
               \frac{f(w + h e_i) - f(w - h e_i)}{2h}
 
     The error is :math:`O(h^2)` (it is :math:`\tfrac{h^2}{6} f'''` per
-    coordinate) plus rounding of order :math:`\epsilon_{\text{mach}}|f|/h`.
+    coordinate) plus rounding of order :math:`\varepsilon_{\text{mach}}|f|/h`.
     Works on a float64 copy of ``w``, so ``w`` is never modified and float32
     inputs are differentiated in double precision.
 

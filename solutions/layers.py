@@ -219,7 +219,7 @@ def batchnorm_forward(Z, gamma, beta, eps=1e-5):
 
     .. math::
         \mu = \frac1m \sum_{j} z_j, \qquad \sigma^2 = \frac1m \sum_j (z_j - \mu)^2, \qquad
-        \hat z_j = \frac{z_j - \mu}{\sqrt{\sigma^2 + \epsilon}}, \qquad
+        \hat z_j = \frac{z_j - \mu}{\sqrt{\sigma^2 + \varepsilon}}, \qquad
         \text{out}_j = \gamma \hat z_j + \beta
 
     (Ioffe & Szegedy 2015, Algorithm 1; the biased variance, ``ddof=0``).
@@ -231,7 +231,7 @@ def batchnorm_forward(Z, gamma, beta, eps=1e-5):
     gamma, beta : ndarray of float, shape (n_units, 1)
         Learned scale and shift.
     eps : float, default 1e-5
-        :math:`\epsilon > 0`, inside the square root.
+        :math:`\varepsilon > 0`, inside the square root.
 
     Returns
     -------
@@ -271,7 +271,7 @@ def batchnorm_backward(dout, cache):
 
     .. math::
         d\beta = \sum_j d\text{out}_j, \qquad d\gamma = \sum_j d\text{out}_j\, \hat z_j, \qquad
-        dz_j = \frac{\gamma}{m\sqrt{\sigma^2 + \epsilon}}
+        dz_j = \frac{\gamma}{m\sqrt{\sigma^2 + \varepsilon}}
                \Big(m\, d\text{out}_j - d\beta - \hat z_j\, d\gamma\Big)
 
     The last two terms are the gradient through :math:`\mu` and
@@ -325,9 +325,9 @@ def batchnorm_inference(Z, gamma, beta, running_mean, running_var, eps=1e-5):
     With the running averages :math:`\bar\mu, \bar\sigma^2` collected in training,
 
     .. math::
-        \text{out} = \gamma \frac{z - \bar\mu}{\sqrt{\bar\sigma^2 + \epsilon}} + \beta
-        = \frac{\gamma}{\sqrt{\bar\sigma^2 + \epsilon}}\, z
-          + \Big(\beta - \frac{\gamma \bar\mu}{\sqrt{\bar\sigma^2 + \epsilon}}\Big)
+        \text{out} = \gamma \frac{z - \bar\mu}{\sqrt{\bar\sigma^2 + \varepsilon}} + \beta
+        = \frac{\gamma}{\sqrt{\bar\sigma^2 + \varepsilon}}\, z
+          + \Big(\beta - \frac{\gamma \bar\mu}{\sqrt{\bar\sigma^2 + \varepsilon}}\Big)
 
     Each example is transformed on its own: the output does not depend on
     the other columns of ``Z`` (Ioffe & Szegedy 2015, Algorithm 2).
@@ -338,7 +338,7 @@ def batchnorm_inference(Z, gamma, beta, running_mean, running_var, eps=1e-5):
     gamma, beta, running_mean, running_var : ndarray of float, shape (n_units, 1)
         ``running_var`` must be non-negative.
     eps : float, default 1e-5
-        :math:`\epsilon > 0`, inside the square root.
+        :math:`\varepsilon > 0`, inside the square root.
 
     Returns
     -------

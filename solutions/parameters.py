@@ -197,7 +197,7 @@ def update_parameters_with_rmsprop(parameters, grads, s, learning_rate, beta=0.9
     .. math::
 
         s_{dW} &\leftarrow \beta\, s_{dW} + (1-\beta)\, dW^2 \\
-        W &\leftarrow W - \eta\, dW / \left(\sqrt{s_{dW}} + \epsilon\right)
+        W &\leftarrow W - \eta\, dW / \left(\sqrt{s_{dW}} + \varepsilon\right)
             \quad\text{(and likewise for } b\text{)}
 
     Hinton's Coursera lecture 6e (2012), no bias correction, ``epsilon``
@@ -217,7 +217,7 @@ def update_parameters_with_rmsprop(parameters, grads, s, learning_rate, beta=0.9
     beta : float, default 0.9
         Decay :math:`\beta \in [0, 1)` of the squared-gradient averages.
     epsilon : float, default 1e-8
-        :math:`\epsilon > 0`, added to :math:`\sqrt{s}`.
+        :math:`\varepsilon > 0`, added to :math:`\sqrt{s}`.
 
     Returns
     -------
@@ -288,7 +288,7 @@ def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01,
         v^{\text{corrected}}_{dW} &= v_{dW} / (1-\beta_1^t), \qquad
         s^{\text{corrected}}_{dW} = s_{dW} / (1-\beta_2^t) \\
         W &\leftarrow W - \eta\, v^{\text{corrected}}_{dW} /
-              \left(\sqrt{s^{\text{corrected}}_{dW}} + \epsilon\right)
+              \left(\sqrt{s^{\text{corrected}}_{dW}} + \varepsilon\right)
 
     Kingma & Ba 2015, Algorithm 1, in the deeplearning.ai naming (``v`` is
     the first moment, ``s`` the second); the dict form of
@@ -305,7 +305,7 @@ def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01,
     beta1, beta2 : float, default 0.9, 0.999
         Decays of the two moment averages, in [0, 1).
     epsilon : float, default 1e-8
-        :math:`\epsilon > 0`, outside the square root.
+        :math:`\varepsilon > 0`, outside the square root.
 
     Returns
     -------

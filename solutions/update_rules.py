@@ -51,7 +51,7 @@ def _debias(average, decay, t):
 
 
 def _adaptive_step(w, direction, second_moment, lr, eps):
-    r""":math:`w - \eta\, d / (\sqrt{s} + \epsilon)`, ``eps`` outside the root."""
+    r""":math:`w - \eta\, d / (\sqrt{s} + \varepsilon)`, ``eps`` outside the root."""
     return w - lr * direction / (np.sqrt(second_moment) + eps)
 
 
@@ -245,7 +245,7 @@ def adagrad_step(w, g, G, lr, eps=1e-8):
     .. math::
 
         G &\leftarrow G + g^2 \\
-        w &\leftarrow w - \eta\, g / (\sqrt{G} + \epsilon)
+        w &\leftarrow w - \eta\, g / (\sqrt{G} + \varepsilon)
 
     Convention: Duchi, Hazan & Singer 2011 (diagonal version); ``eps`` outside
     the square root, as in ``torch.optim.Adagrad``. :math:`G` is the sum of
@@ -258,7 +258,7 @@ def adagrad_step(w, g, G, lr, eps=1e-8):
     lr : float
         Learning rate :math:`\eta \ge 0`.
     eps : float, default 1e-8
-        :math:`\epsilon > 0`, added to :math:`\sqrt{G}`.
+        :math:`\varepsilon > 0`, added to :math:`\sqrt{G}`.
 
     Returns
     -------
@@ -285,7 +285,7 @@ def rmsprop_step(w, g, s, lr, beta=0.9, eps=1e-8):
     .. math::
 
         s &\leftarrow \beta s + (1-\beta)\, g^2 \\
-        w &\leftarrow w - \eta\, g / (\sqrt{s} + \epsilon)
+        w &\leftarrow w - \eta\, g / (\sqrt{s} + \varepsilon)
 
     Convention: Hinton's Coursera lecture 6e (2012), no bias correction;
     ``eps`` outside the square root, as in ``torch.optim.RMSprop``.
@@ -300,7 +300,7 @@ def rmsprop_step(w, g, s, lr, beta=0.9, eps=1e-8):
     beta : float, default 0.9
         Decay :math:`\beta \in [0, 1)` of the squared-gradient average.
     eps : float, default 1e-8
-        :math:`\epsilon > 0`, added to :math:`\sqrt{s}`.
+        :math:`\varepsilon > 0`, added to :math:`\sqrt{s}`.
 
     Returns
     -------
@@ -331,7 +331,7 @@ def adam_step(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         m &\leftarrow \beta_1 m + (1-\beta_1)\, g, \qquad
         v \leftarrow \beta_2 v + (1-\beta_2)\, g^2 \\
         \hat m &= m / (1-\beta_1^t), \qquad \hat v = v / (1-\beta_2^t) \\
-        w &\leftarrow w - \eta\, \hat m / (\sqrt{\hat v} + \epsilon)
+        w &\leftarrow w - \eta\, \hat m / (\sqrt{\hat v} + \varepsilon)
 
     Convention: Kingma & Ba 2015, Algorithm 1 (``eps`` outside the root, as
     in ``torch.optim.Adam``). On the first step from zero moments,
@@ -350,7 +350,7 @@ def adam_step(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     beta1, beta2 : float, default 0.9, 0.999
         Decays of the two moment averages, in [0, 1).
     eps : float, default 1e-8
-        :math:`\epsilon > 0`, added to :math:`\sqrt{\hat v}`.
+        :math:`\varepsilon > 0`, added to :math:`\sqrt{\hat v}`.
 
     Returns
     -------
@@ -401,7 +401,7 @@ def adamw_step(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
     beta1, beta2 : float, default 0.9, 0.999
         Decays of the two moment averages, in [0, 1).
     eps : float, default 1e-8
-        :math:`\epsilon > 0`.
+        :math:`\varepsilon > 0`.
     weight_decay : float, default 1e-2
         :math:`\lambda \ge 0`.
 
@@ -446,8 +446,8 @@ def nadam_step(w, g, m, v, t, mu_product, lr=2e-3, beta1=0.9, beta2=0.999, eps=1
         v \leftarrow \beta_2 v + (1-\beta_2)\, g^2, \qquad
         \hat v = v / (1-\beta_2^t) \\
         w &\leftarrow w - \eta\, \frac{\mu_{t+1}}{1 - \pi\mu_{t+1}}
-              \frac{m}{\sqrt{\hat v} + \epsilon}
-            - \eta\, \frac{1 - \mu_t}{1 - \pi} \frac{g}{\sqrt{\hat v} + \epsilon}
+              \frac{m}{\sqrt{\hat v} + \varepsilon}
+            - \eta\, \frac{1 - \mu_t}{1 - \pi} \frac{g}{\sqrt{\hat v} + \varepsilon}
 
     Convention: Dozat 2016, "Incorporating Nesterov Momentum into Adam", in
     the form ``torch.optim.NAdam`` implements (momentum schedule with
@@ -467,7 +467,7 @@ def nadam_step(w, g, m, v, t, mu_product, lr=2e-3, beta1=0.9, beta2=0.999, eps=1
     beta1, beta2 : float, default 0.9, 0.999
         Decays of the two moment averages, in [0, 1).
     eps : float, default 1e-8
-        :math:`\epsilon > 0`.
+        :math:`\varepsilon > 0`.
     momentum_decay : float, default 4e-3
         :math:`\psi \ge 0`.
 
@@ -516,7 +516,7 @@ def amsgrad_step(w, g, m, v, v_max, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8
         m &\leftarrow \beta_1 m + (1-\beta_1)\, g, \qquad
         v \leftarrow \beta_2 v + (1-\beta_2)\, g^2, \qquad
         v_{\max} \leftarrow \max(v_{\max}, v) \\
-        w &\leftarrow w - \eta\, \frac{m / (1-\beta_1^t)}{\sqrt{v_{\max} / (1-\beta_2^t)} + \epsilon}
+        w &\leftarrow w - \eta\, \frac{m / (1-\beta_1^t)}{\sqrt{v_{\max} / (1-\beta_2^t)} + \varepsilon}
 
     Convention: Reddi, Kale & Kumar 2018, "On the Convergence of Adam and
     Beyond", Algorithm 2, with Adam's bias corrections as in
@@ -539,7 +539,7 @@ def amsgrad_step(w, g, m, v, v_max, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8
     beta1, beta2 : float, default 0.9, 0.999
         Decays of the two moment averages, in [0, 1).
     eps : float, default 1e-8
-        :math:`\epsilon > 0`, added to the root.
+        :math:`\varepsilon > 0`, added to the root.
 
     Returns
     -------
