@@ -40,7 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 STUDENT = "student"
 # Packages the grader needs (the site's and the tests' tools are left out of the bundle).
 NOT_FOR_GRADING = ("jupyter-book", "sphinx", "sphinx-book-theme", "myst-nb", "sphinxcontrib-bibtex",
-                   "sphinx-togglebutton", "pytest", "nbval", "playwright", "jupyterlab")
+                   "sphinx-togglebutton", "pytest", "playwright", "jupyterlab")
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, to build the autograder image (Ubuntu 22.04).

@@ -1,10 +1,12 @@
 """Fixtures shared by several test files."""
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from scripts.course_tools import ONE_BLAS_THREAD, chapters
@@ -62,6 +64,45 @@ class SiteBuilds:
             process.wait()
 
 
+class ChapterRuns:
+    """The chapter notebooks run top to bottom by tests/run_chapters.py, once per session, in the
+    background: ``runs(chapter)`` waits for them and gives (executed notebook, status).
+
+    ``start()`` begins them; the class grading does, once it is done, so that they
+    fill the cores the tests after it leave idle.
+    """
+
+    def __init__(self, tmp_path_factory):
+        self.out = tmp_path_factory.mktemp("chapter-runs")
+        self.process = None
+        self.code = None
+
+    def start(self):
+        if self.process is None:
+            log = open(self.out / "run.log", "w")
+            self.process = subprocess.Popen([sys.executable, str(REPO / "tests" / "run_chapters.py"),
+                                             "--out", str(self.out)], stdout=log, stderr=subprocess.STDOUT)
+            log.close()
+
+    def __call__(self, chapter):
+        self.start()
+        if self.code is None:
+            try:
+                self.code = self.process.wait(timeout=1800)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.code = self.process.wait()
+        status = self.out / f"{chapter}.json"
+        if not status.exists():
+            pytest.fail(f"{chapter} was not run:\n{(self.out / 'run.log').read_text()[-5000:]}")
+        return nbformat.read(self.out / f"{chapter}.ipynb", as_version=4), json.loads(status.read_text())
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
 def pytest_collection_modifyitems(items):
     """The test files that read a built site run last, after the chapter notebooks.
 
@@ -74,8 +115,12 @@ def pytest_collection_modifyitems(items):
         return name in getattr(item, "fixturenames", ())
     # (``graded`` starts the build, so its tests are not among them: they come first)
     reads_site = {item.path for item in items if needs(item, "built_site") and not needs(item, "graded")}
-    items[:] = [item for item in items if item.path not in reads_site] + \
-               [item for item in items if item.path in reads_site]
+    # The chapter runs, started at the same time, are read last of all.
+    reads_runs = {item.path for item in items if needs(item, "chapter_runs")}
+    late = reads_site | reads_runs
+    items[:] = [item for item in items if item.path not in late] + \
+               [item for item in items if item.path in reads_site - reads_runs] + \
+               [item for item in items if item.path in reads_runs]
 
 
 @pytest.fixture(scope="session")
@@ -87,14 +132,23 @@ def built_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def graded(request, tmp_path_factory, built_site):
+def chapter_runs(tmp_path_factory):
+    """runs(chapter): (the chapter notebook run top to bottom, its status); see ChapterRuns."""
+    runs = ChapterRuns(tmp_path_factory)
+    yield runs
+    runs.stop()
+
+
+@pytest.fixture(scope="session")
+def graded(request, tmp_path_factory, built_site, chapter_runs):
     """Every chapter released, a class of submissions graded, feedback and grades exported.
 
     Also, under the key "hostile", the hostile class of tests/test_hostile.py, and under
     "gradescope-<chapter>" the Gradescope bundle runs of tests/test_gradescope.py: they run in
     the same pool, as they spend much of their time waiting out time limits or starting up.
     Once they are done, the course's site starts building in the background, if a test of the
-    session needs it: the tests that come next keep one core busy, the build the other.
+    session needs it, and so do the chapter runs: the tests that come next keep one core busy,
+    the build and the runs the other.
     """
     from test_gradescope import run_on_gradescope
     from test_hostile import grade_hostile_class
@@ -104,4 +158,6 @@ def graded(request, tmp_path_factory, built_site):
     results = grade_every_chapter(tmp_path_factory.mktemp("courses"), also=also)
     if any("built_site" in getattr(item, "fixturenames", ()) for item in request.session.items):
         built_site.start(REPO)
+    if any("chapter_runs" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        chapter_runs.start()
     return results
