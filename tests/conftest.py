@@ -116,7 +116,7 @@ def pytest_collection_modifyitems(items):
     # (``graded`` starts the build, so its tests are not among them: they come first)
     reads_site = {item.path for item in items if needs(item, "built_site") and not needs(item, "graded")}
     # The chapter runs, started at the same time, are read last of all.
-    reads_runs = {item.path for item in items if needs(item, "chapter_runs")}
+    reads_runs = {item.path for item in items if needs(item, "chapter_runs") and not needs(item, "graded")}
     late = reads_site | reads_runs
     items[:] = [item for item in items if item.path not in late] + \
                [item for item in items if item.path in reads_site - reads_runs] + \
