@@ -3,8 +3,8 @@
     python tests/run_chapters.py --out FOLDER
 
 For each chapters/NN_*.ipynb, in order: the executed notebook goes to
-FOLDER/NN_*.ipynb and a line of JSON to FOLDER/NN_*.json ({"seconds": ...,
-"error": null or a sentence}). The kernel gets no environment but PATH,
+FOLDER/NN_*.ipynb and a line of JSON to FOLDER/NN_*.json ({"error": null or
+a sentence}). The kernel gets no environment but PATH,
 HOME and one BLAS thread (tests/conftest.py runs this beside other tests):
 the reference and the grader are found because they are installed, not
 through PYTHONPATH. Cells that raise are recorded and the run goes on, as
@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -24,9 +23,9 @@ from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from nbtools import CHAPTERS, chapter_notebooks  # noqa: E402  (tests/, this script's folder)
 from scripts.course_tools import ONE_BLAS_THREAD  # noqa: E402
 
-CHAPTERS = REPO / "chapters"
 CELL_SECONDS = 120
 
 
@@ -35,13 +34,13 @@ def run_chapter(path, out):
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **ONE_BLAS_THREAD}
     client = NotebookClient(nb, timeout=CELL_SECONDS, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(CHAPTERS)}})
-    start, error = time.monotonic(), None
+    error = None
     try:
         client.execute(env=env, cwd=str(CHAPTERS))
     except Exception as exc:   # a timeout or a dead kernel: the chapter stops, the others run
         error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
     nbformat.write(nb, out / path.name)
-    (out / f"{path.stem}.json").write_text(json.dumps({"seconds": time.monotonic() - start, "error": error}))
+    (out / f"{path.stem}.json").write_text(json.dumps({"error": error}))
 
 
 def main():
@@ -49,7 +48,7 @@ def main():
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for path in sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb")):
+    for path in chapter_notebooks():
         run_chapter(path, args.out)
 
 
