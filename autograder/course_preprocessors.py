@@ -605,7 +605,8 @@ class SafeOutputs(NbGraderPreprocessor):
     ships it (in the source, or as the release rewrote it for Jupyter:
     figure captions and references, citations) is shown as plain text, so
     neither HTML nor math macros of a student's run in the reader's browser.
-    Image metadata is dropped.
+    Image metadata is dropped; every image gets an alternative text for
+    screen readers instead (``figure_alt_text``).
     """
 
     def preprocess(self, nb, resources):
@@ -618,6 +619,7 @@ class SafeOutputs(NbGraderPreprocessor):
         except (OSError, ValueError):
             self._markdown = set()
         self._host_folders = host_folders(self.config)
+        self._cells = nb.cells
         nb.metadata = nbformat.NotebookNode({k: v for k, v in nb.metadata.items()
                                              if k in ("kernelspec", "language_info")})
         return super().preprocess(nb, resources)
@@ -633,7 +635,24 @@ class SafeOutputs(NbGraderPreprocessor):
         elif cell.cell_type == "code":
             cell.outputs = [o for o in (_safe_output(output, self._host_folders) for output in cell.get("outputs", []))
                             if o]
+            following = self._cells[index + 1] if index + 1 < len(self._cells) else None
+            caption = following.source if following is not None and following.cell_type == "markdown" \
+                and _normalized(following.source) in self._markdown else ""
+            for output in cell.outputs:
+                for mime in SAFE_IMAGE_TYPES:
+                    if mime in output.get("data", {}):
+                        output.metadata[mime] = nbformat.NotebookNode({"alt": figure_alt_text(caption)})
         return cell, resources
+
+
+def figure_alt_text(caption):
+    """The alternative text of an image a student's notebook drew, given the Markdown cell under it if that
+    cell is the chapter's own ("" if not): the release puts each figure's numbered caption under its cell.
+    The caption describes the chapter's figure, which a student's may not be, so it is named, not quoted."""
+    number = re.match(r"\*\*Figure (\d+\.\d+)[:*]", caption)
+    if number:
+        return f"Figure {number.group(1)} as your notebook drew it; the caption below describes the chapter's version."
+    return "A figure your notebook drew in this cell."
 
 
 def host_folders(config):

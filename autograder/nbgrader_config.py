@@ -28,7 +28,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.converters import GenerateAssignment  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput, GetGrades, IgnorePattern, LimitOutput,
-    OverwriteKernelspec, SaveAutoGrades,
+    NbGraderPreprocessor, OverwriteKernelspec, SaveAutoGrades,
 )
 
 import course_converters  # noqa: E402
@@ -37,6 +37,12 @@ from course_figures import NumberedFigures  # noqa: E402
 from course_preprocessors import (  # noqa: E402
     RestoreDeletedTestCells, SafeOutputs, SandboxedGrading, SanitizeNotebook, ShortErrorsInTestCells,
 )
+
+# nbgrader's preprocessors redeclare nbconvert's display_data_priority without config=True, and
+# nbconvert's HTML exporter configures it for all of them: generate_feedback warned "Config option
+# `display_data_priority` not recognized by ..." once per preprocessor. Configurable, as in
+# nbconvert, it is accepted silently (no preprocessor of the course or of nbgrader reads it).
+NbGraderPreprocessor.class_traits()["display_data_priority"].tag(config=True)
 
 c = get_config()  # noqa: F821  (provided by traitlets when it loads this file)
 

@@ -195,11 +195,12 @@ def release_and_submit(autograder, chapter, make_class):
 
 
 def feedback_and_scores(autograder, chapter):
-    """Generate feedback and export; {(assignment, student): score} from grades.csv."""
-    nbgrader(autograder, "generate_feedback", chapter)
+    """Generate feedback and export: ({(assignment, student): score} from grades.csv, generate_feedback's log)."""
+    feedback = nbgrader(autograder, "generate_feedback", chapter)
     nbgrader(autograder, "export")
     with open(autograder / "grades.csv") as f:
-        return {(row["assignment"], row["student_id"]): float(row["score"]) for row in csv.DictReader(f)}
+        scores = {(row["assignment"], row["student_id"]): float(row["score"]) for row in csv.DictReader(f)}
+    return scores, feedback.stdout + feedback.stderr
 
 
 CHEAT = ("import numpy as np\nimport checks\n"
@@ -227,8 +228,9 @@ def grade_chapter(chapter, folder, *autograde_options):
                                   lambda release, source: class_of_submissions(chapter, release, source))
     run = nbgrader(autograder, "autograde", chapter, *autograde_options)
     expected = {(chapter, student): score for student, score in expected.items()}
-    return {"autograder": autograder, "expected": expected, "scores": feedback_and_scores(autograder, chapter),
-            "log": run.stdout + run.stderr}
+    scores, feedback_log = feedback_and_scores(autograder, chapter)
+    return {"autograder": autograder, "expected": expected, "scores": scores, "log": run.stdout + run.stderr,
+            "feedback_log": feedback_log}
 
 
 def grade_every_chapter(folder, also=None):

@@ -109,6 +109,21 @@ def test_feedback_renders_the_markdown_of_the_release(graded, chapter):
         assert any(block.strip() == answers[0].strip() for block in as_text)
 
 
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_feedback_gives_every_image_an_alternative_text_naming_its_figure(graded, chapter):
+    """In the solved submission's feedback every image has an alternative text, and the chapter's figures,
+    counted here from the source's figure cells, are named by their numbers in order."""
+    autograder = graded[chapter]["autograder"]
+    source = nbformat.read(autograder / "source" / chapter / f"{chapter}.ipynb", as_version=4)
+    figures = [c for c in source.cells if c.cell_type == "code" and "figure" in c.metadata.get("mystnb", {})]
+    page = (autograder / "feedback" / "solved" / chapter / f"{chapter}.html").read_text()
+    images = re.findall(r"<img\b[^>]*>", page)
+    assert images and all(re.search(r'\balt="[^"]+"', image) for image in images), chapter
+    assert "No description has been provided" not in page
+    named = re.findall(r'alt="Figure (\d+\.\d+) as your notebook drew it', page)
+    assert named == [f"{int(chapter[:2])}.{place}" for place in range(1, len(figures) + 1)]
+
+
 def feedback_text(graded, student, chapter):
     return visible_text((graded[chapter]["autograder"] / "feedback" / student / chapter / f"{chapter}.html").read_text())
 

@@ -79,6 +79,15 @@ def test_every_warning_and_error_of_a_class_autograde_is_one_the_guide_explains(
                 assert any(p.search(line) for p in patterns), f"{name}: unexplained: {line}"
 
 
+def test_generate_feedback_of_a_class_prints_no_warning(graded):
+    """Feedback for every chapter's class (solved, broken and hostile submissions alike) is quiet."""
+    for name, result in graded.items():
+        if "feedback_log" not in result:
+            continue
+        for line in result["feedback_log"].splitlines():
+            assert not re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Warning:|Traceback", line), f"{name}: {line}"
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """A course copy with chapter 1 released, and nothing submitted yet."""

@@ -74,7 +74,8 @@ def grade_hostile_class(root):
     run = nbgrader(autograder, "autograde", CHAPTER)
     time.sleep(0.5)
     leftovers = subprocess.run(["pgrep", "-f", MARKER], capture_output=True, text=True).stdout.split()
-    scores = {student: score for (_, student), score in feedback_and_scores(autograder, CHAPTER).items()}
+    graded, _ = feedback_and_scores(autograder, CHAPTER)
+    scores = {student: score for (_, student), score in graded.items()}
     return {"root": root, "autograder": autograder, "expected": expected, "scores": scores, "before": before,
             "after": fingerprint(root), "log": run.stdout + run.stderr, "leftovers": leftovers}
 
