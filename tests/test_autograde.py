@@ -124,6 +124,14 @@ def test_feedback_gives_every_image_an_alternative_text_naming_its_figure(graded
     assert named == [f"{int(chapter[:2])}.{place}" for place in range(1, len(figures) + 1)]
 
 
+def test_an_image_under_no_chapter_caption_gets_a_plain_alternative_text():
+    sys.path.insert(0, str(REPO / "autograder"))
+    from course_preprocessors import figure_alt_text
+    assert figure_alt_text("**Figure 11.10:** Two runs.").startswith("Figure 11.10 as your notebook drew it;")
+    for markdown in ["", "My own plot of **Figure 5.3:**", "Figure 5.3 shows"]:
+        assert figure_alt_text(markdown) == "A figure your notebook drew in this cell."
+
+
 def feedback_text(graded, student, chapter):
     return visible_text((graded[chapter]["autograder"] / "feedback" / student / chapter / f"{chapter}.html").read_text())
 
