@@ -192,8 +192,10 @@ def cosine_decay(learning_rate0, step, total_steps, min_learning_rate=0.0):
     Starts at :math:`\eta_0` (step 0), passes the mean of the two rates at
     step :math:`T/2`, reaches :math:`\eta_{\min}` at step :math:`T` and
     stays there. Source: Loshchilov & Hutter (2017), SGDR, one cycle without
-    restarts; the closed form of ``torch.optim.lr_scheduler.CosineAnnealingLR``
-    with ``T_max = total_steps`` and ``eta_min = min_learning_rate``.
+    restarts. Up to step :math:`T` it agrees with
+    ``torch.optim.lr_scheduler.CosineAnnealingLR`` (``T_max = total_steps``,
+    ``eta_min = min_learning_rate``); past it PyTorch's rate climbs back up,
+    this one stays at :math:`\eta_{\min}`.
 
     Parameters
     ----------
@@ -234,9 +236,10 @@ def linear_warmup(learning_rate0, step, warmup_steps):
     :math:`\eta_0 / W`, step :math:`W - 1` the full :math:`\eta_0`, so
     the :math:`W` warm-up steps use :math:`\eta_0/W, 2\eta_0/W, \dots,
     \eta_0`. (Implementations that use ``step / W`` instead spend their
-    first step at rate 0 and reach :math:`\eta_0` one step later.) Source:
-    the gradual warm-up of Goyal et al. (2017), which raises the rate
-    linearly to :math:`k\eta` over the first 5 epochs.
+    first step at rate 0 and reach :math:`\eta_0` one step later.) Goyal et
+    al. (2017) use a gradual warm-up of the same linear shape, but from the
+    small-batch rate :math:`\eta` rather than :math:`\eta_0 / W`, reaching
+    :math:`k\eta` after 5 epochs.
 
     Parameters
     ----------

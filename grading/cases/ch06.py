@@ -79,8 +79,9 @@ def warmup_cosine_cases(rng):
         else:
             yield (lr0, step), {"warmup_steps": warmup, "total_steps": total,
                                 "min_learning_rate": float(rng.uniform(0, lr0))}
-    # Inside the warm-up, before its last step, with a minimum above 0: the ramp starts from 0
-    # whatever min_learning_rate is (at the last warm-up step both ramps reach learning_rate0).
+    # Inside the warm-up, before its last step, with a minimum above 0: the ramp starts from
+    # learning_rate0 / warmup_steps whatever min_learning_rate is (at the last warm-up step
+    # both ramps reach learning_rate0).
     for _ in range(2):
         lr0 = log_uniform(rng, 1e-4, 1.0)
         total = int(rng.integers(3, 2000))
