@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GRADING_DIR = str(Path(__file__).resolve().parent)
 REFERENCE_DIR = str(ROOT / "solutions")
 SECONDS_PER_CALL = 5
-MISTAKE_CASES = 3          # failing cases on which the known mistakes are tried
+MISTAKE_CASES = 10         # failing cases on which each known mistake must agree with the student
 
 # One comparison routine for visible and hidden tests: the student-facing one.
 _spec = importlib.util.spec_from_file_location("_descent_checks", ROOT / "chapters" / "checks.py")
@@ -155,19 +155,30 @@ def _hidden_text(exercise, cases, passed, score, points, failures, stop_reason):
 
 
 def _known_mistake(exercise, failures):
-    """The description of a known mistake whose output the student's matches, if any."""
-    variants = mistakes_of(exercise.name)
-    for case, _, outcome in [f for f in failures if not f[2].error and not f[0].compare][:MISTAKE_CASES]:
-        for implementation, description in variants:
-            try:
-                with np.errstate(all="ignore"), warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    wrong = implementation(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-            except Exception:  # a variant may not apply to every input
-                continue
-            if compare(outcome.value, wrong, exercise, (case.args, case.kwargs)) is None:
-                return description
+    """The description of the first known mistake whose outputs the student's match, if any.
+
+    A mistake is named only if its output equals the student's on every failing case tried
+    (at least one): two slips can agree on one input (an integer division and a missing 1/2
+    both give 1 at the middle of a cosine), rarely on several.
+    """
+    tried = [f for f in failures if not f[2].error and not f[0].compare][:MISTAKE_CASES]
+    for implementation, description in mistakes_of(exercise.name):
+        verdicts = [_agrees(implementation, case, outcome, exercise) for case, _, outcome in tried]
+        if True in verdicts and False not in verdicts:
+            return description
     return None
+
+
+def _agrees(implementation, case, outcome, exercise):
+    """True if the mistaken ``implementation`` gives the student's output on ``case``, False if not,
+    None if it does not apply to that input (it raised)."""
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wrong = implementation(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+    except Exception:  # a variant may not apply to every input
+        return None
+    return compare(outcome.value, wrong, exercise, (case.args, case.kwargs)) is None
 
 
 def _upcast(actual, expected):

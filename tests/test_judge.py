@@ -197,6 +197,15 @@ def test_the_hidden_cases_catch_every_known_mistake(name, implementation, descri
         assert verdict.score < 3, f"the hidden cases do not catch: {description}"
 
 
+@pytest.mark.parametrize("name, implementation, description",
+                         [m for m in MISTAKES if m[1].__name__ not in FORM_ONLY],
+                         ids=[f"{n}-{i.__name__}" for n, i, _ in MISTAKES if i.__name__ not in FORM_ONLY])
+def test_the_hidden_feedback_names_each_known_mistake_as_itself(name, implementation, description):
+    """No other mistake that happens to agree with it on one failing case takes its name."""
+    text = hidden(name, implementation).text
+    assert f"it looks like {description}." in text, text
+
+
 def test_the_hidden_feedback_names_a_known_mistake():
     def adam_eps_inside(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         m = beta1 * m + (1 - beta1) * g
