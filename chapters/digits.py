@@ -3,7 +3,7 @@
 Given code, not an exercise. The data are the 1,797 8×8 images of
 handwritten digits that scikit-learn bundles (``sklearn.datasets.load_digits``):
 the test part of the UCI "Optical Recognition of Handwritten Digits" set
-(Alpaydin and Kaynak, 1998; licence CC BY 4.0), stored in ``digits.npz``
+(Alpaydin and Kaynak, 1998; license CC BY 4.0), stored in ``digits.npz``
 next to this file, so nothing is downloaded. Each pixel counts the ink in
 a 4×4 block of a 32×32 bitmap, 0 to 16; ``load_digits`` divides by 16.
 

@@ -236,7 +236,7 @@ def plot_contours(f, xlim, ylim, ax=None, levels=30, log_scale=False):
 
     Filled contours with thin level lines on top, equal scales on both axes
     (so that a gradient, which is perpendicular to the level lines, also
-    looks perpendicular), axes labelled x and y.
+    looks perpendicular), axes labeled x and y.
 
     Parameters
     ----------

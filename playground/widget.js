@@ -335,7 +335,7 @@
       if (same) same.focus();
     }
 
-    // A labelled slider with a number field for an exact value; set(value) on change.
+    // A labeled slider with a number field for an exact value; set(value) on change.
     function value_row(key, spec, value, set) {
       var input_id = id + "-" + key + "-" + (++field_count);
       if (spec.kind === "toggle") {

@@ -3,7 +3,7 @@
 Sphinx wraps every display block that contains ``\\\\`` in ``\\begin{split}``,
 where ``\\tag`` is illegal ("\\tag not allowed in split environment"), even
 when the line breaks sit inside an ``aligned`` or ``pmatrix``. The course
-writes multi-line labelled equations the way Jupyter renders them,
+writes multi-line labeled equations the way Jupyter renders them,
 
     $$
     \\begin{aligned} a &= b \\\\ c &= d \\end{aligned} \\tag{6.11}

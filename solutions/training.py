@@ -77,7 +77,7 @@ def _check_labels(y, K, m):
 
 
 def _check_layer_dims(layer_dims):
-    """[n_0, n_1, ..., n_L]: at least two positive integers, returned as a list of ints."""
+    """[n_0, n_1, ..., n_D]: at least two positive integers, returned as a list of ints."""
     if isinstance(layer_dims, np.ndarray):
         if layer_dims.ndim != 1:
             raise ValueError(f"layer_dims must be 1-D, a list of layer sizes, got shape {layer_dims.shape}")
@@ -85,7 +85,7 @@ def _check_layer_dims(layer_dims):
     elif isinstance(layer_dims, (list, tuple)):
         items = list(layer_dims)
     else:
-        raise TypeError(f"layer_dims must be a list of layer sizes [n_0, n_1, ..., n_L], "
+        raise TypeError(f"layer_dims must be a list of layer sizes [n_0, n_1, ..., n_D], "
                         f"got {_type_name(layer_dims)}")
     if len(items) < 2:
         raise ValueError(f"layer_dims must hold at least two sizes (the inputs n_0 and one layer), "
@@ -116,15 +116,15 @@ def softmax_cross_entropy(Z, y):
     For example :math:`i` (column :math:`i` of ``Z``) with label :math:`y_i`,
 
     .. math::
-        p_{ki} = \frac{e^{z_{ki} - c_i}}{\sum_j e^{z_{ji} - c_i}}, \qquad
+        p_{ki} = \frac{e^{z_{ki} - z^\star_i}}{\sum_j e^{z_{ji} - z^\star_i}}, \qquad
         \mathcal{L} = \frac1m \sum_{i=1}^m \Big(\log \sum_j e^{z_{ji}} - z_{y_i i}\Big)
                     = -\frac1m \sum_{i=1}^m \log p_{y_i i}, \qquad
         \frac{\partial \mathcal{L}}{\partial Z} = \frac{P - \operatorname{onehot}(y)}{m}
 
-    with :math:`c_i = \max_j z_{ji}`, the largest logit of the column,
+    with :math:`z^\star_i = \max_j z_{ji}`, the largest logit of the column,
     subtracted before exponentiating (the log-sum-exp trick): the softmax does
     not change, no exponential overflows, and the log-sum-exp is computed as
-    :math:`c_i + \log \sum_j e^{z_{ji} - c_i}`. Logits of ±1000 give finite,
+    :math:`z^\star_i + \log \sum_j e^{z_{ji} - z^\star_i}`. Logits of ±1000 give finite,
     exact results in float64 and in float32 (Goodfellow, Bengio & Courville
     2016, section 4.1; CS231n's ``softmax_loss``).
 
@@ -171,7 +171,7 @@ def softmax_cross_entropy(Z, y):
 def he_initialization(layer_dims, seed):
     r"""He initialization of a fully connected network: Gaussian weights of variance 2 / fan-in, zero biases.
 
-    For the layers :math:`l = 1, \dots, L` in order,
+    For the layers :math:`l = 1, \dots, D` in order,
 
     .. math::
         W_l = \sqrt{\frac{2}{n_{l-1}}}\; G_l, \quad G_l \in \mathbb{R}^{n_l \times n_{l-1}}
@@ -181,21 +181,23 @@ def he_initialization(layer_dims, seed):
     np.random.default_rng(seed)``, one call per layer, so the same seed gives
     the same network. The variance :math:`2/n_{l-1}` keeps the variance of
     the pre-activations the same from layer to layer through ReLUs, which
-    zero half of their inputs (He, Zhang, Ren & Sun 2015, eq. 10; Glorot &
-    Bengio's :math:`1/n_{l-1}` suits tanh).
+    zero half of their inputs (He, Zhang, Ren & Sun 2015, eq. 10; LeCun's
+    :math:`1/n_{l-1}` suits units that are linear near zero, such as tanh, and
+    Glorot & Bengio's :math:`2/(n_{l-1} + n_l)` averages it with the backward
+    rule).
 
     Parameters
     ----------
     layer_dims : list of int
-        ``[n_0, n_1, ..., n_L]``: the number of inputs, then the units of
-        each layer; at least two entries, all :math:`\ge 1`.
+        ``[n_0, n_1, ..., n_D]``: the number of inputs, then the units of
+        each of the :math:`D` layers; at least two entries, all :math:`\ge 1`.
     seed : int
         Seed of ``np.random.default_rng``, in [0, 2**32 − 1].
 
     Returns
     -------
     parameters : dict
-        ``{"W1": (n_1, n_0), "b1": (n_1, 1), ..., "WL": (n_L, n_{L-1}), "bL": (n_L, 1)}``
+        ``{"W1": (n_1, n_0), "b1": (n_1, 1), ..., "W<D>": (n_D, n_{D-1}), "b<D>": (n_D, 1)}``
         in that order, float64 arrays.
 
     Examples
@@ -226,10 +228,10 @@ def clip_by_global_norm(grads, max_norm):
 
     .. math::
         \|g\| = \sqrt{\sum_{\text{arrays } a} \sum_{\text{entries}} g_a^2}, \qquad
-        g_a \leftarrow \begin{cases} g_a \cdot \dfrac{\tau}{\|g\|} & \|g\| > \tau \\
+        g_a \leftarrow \begin{cases} g_a \cdot \dfrac{c}{\|g\|} & \|g\| > c \\
                                       g_a & \text{otherwise} \end{cases}
 
-    with :math:`\tau` = ``max_norm``. Every array is scaled by the same
+    with :math:`c` = ``max_norm``. Every array is scaled by the same
     factor, so the direction of the whole gradient is kept and only its
     length is capped (Pascanu, Mikolov & Bengio 2013, Algorithm 1; exactly
     ``optax.clip_by_global_norm``, and ``torch.nn.utils.clip_grad_norm_``
@@ -240,7 +242,7 @@ def clip_by_global_norm(grads, max_norm):
     grads : dict of ndarray of float
         The gradients, e.g. ``{"dW1": ..., "db1": ...}`` (any keys, at least one).
     max_norm : float
-        The threshold :math:`\tau > 0`.
+        The threshold :math:`c > 0`.
 
     Returns
     -------
@@ -281,13 +283,13 @@ def random_shift(images, max_shift, seed):
 
     With ``shifts = rng.integers(-max_shift, max_shift + 1, size=(m, 2))``
     (one call, ``rng = np.random.default_rng(seed)``), image :math:`i` is
-    moved down by :math:`d_i` = ``shifts[i, 0]`` rows and right by
-    :math:`e_i` = ``shifts[i, 1]`` columns (negative values move it up and
-    left):
+    moved down by :math:`\delta_r` = ``shifts[i, 0]`` rows and right by
+    :math:`\delta_c` = ``shifts[i, 1]`` columns (negative values move it up and
+    left), as in (11.11):
 
     .. math::
-        \text{out}_i[r, c] = \begin{cases} \text{images}_i[r - d_i,\; c - e_i] &
-            0 \le r - d_i < H \text{ and } 0 \le c - e_i < W \\ 0 & \text{otherwise} \end{cases}
+        \text{out}_i[j, k] = \begin{cases} \text{images}_i[j - \delta_r,\; k - \delta_c] &
+            0 \le j - \delta_r < H \text{ and } 0 \le k - \delta_c < W \\ 0 & \text{otherwise} \end{cases}
 
     Nothing wraps around (that would be ``np.roll``): pixels pushed past an
     edge are lost, and those coming in are 0, the background of the digits.
@@ -356,12 +358,12 @@ def _loss_and_grads(loss_and_grads, params, t):
 def lr_range_test(loss_and_grads, parameters, lr_min, lr_max, num_steps, diverge_factor=4.0):
     r"""The learning-rate range test: gradient descent with η growing geometrically, until the loss diverges.
 
-    For :math:`t = 0, 1, \dots, n - 1` (:math:`n` = ``num_steps``):
+    For :math:`t = 0, 1, \dots, N - 1` (:math:`N` = ``num_steps``):
 
     .. math::
-        \eta_t = \eta_{\min} \Big(\frac{\eta_{\max}}{\eta_{\min}}\Big)^{t/(n-1)}, \qquad
-        \mathcal{L}_t, g_t = \texttt{loss\_and\_grads}(\theta_t, t), \qquad
-        \theta_{t+1} = \theta_t - \eta_t\, g_t
+        \eta_t = \eta_{\min} \Big(\frac{\eta_{\max}}{\eta_{\min}}\Big)^{t/(N-1)}, \qquad
+        \mathcal{L}_t, g_t = \texttt{loss\_and\_grads}(w_t, t), \qquad
+        w_{t+1} = w_t - \eta_t\, g_t
 
     recording :math:`\eta_t` and :math:`\mathcal{L}_t`; the test stops, after
     recording step :math:`t` and without updating, as soon as
@@ -371,12 +373,13 @@ def lr_range_test(loss_and_grads, parameters, lr_min, lr_max, num_steps, diverge
 
     with :math:`f` = ``diverge_factor`` (the smallest loss so far includes
     :math:`\mathcal{L}_t`; losses are non-negative, as a cross-entropy). The
-    rates :math:`\eta_0 = \eta_{\min}, \dots, \eta_{n-1} = \eta_{\max}` are
+    rates :math:`\eta_0 = \eta_{\min}, \dots, \eta_{N-1} = \eta_{\max}` are
     evenly spaced on a log scale. Plotting the losses against the rates on a
-    log axis, a good learning rate lies a little below the one where the
-    loss falls fastest, well below the one where it blows up (Smith 2017,
-    *Cyclical Learning Rates for Training Neural Networks*, section 3.3;
-    the stopping rule of fastai's ``lr_find``).
+    log axis, a good learning rate lies in the falling part, below the
+    lowest point (chapter 11 takes a tenth of it) and well below the one
+    where the loss blows up (Smith 2017, *Cyclical Learning Rates for
+    Training Neural Networks*, section 3.3; the stopping rule of fastai's
+    ``lr_find``, applied here to each loss rather than to a smoothed one).
 
     Parameters
     ----------
@@ -385,7 +388,7 @@ def lr_range_test(loss_and_grads, parameters, lr_min, lr_max, num_steps, diverge
         the gradients ``{"d" + key: ...}`` at ``params``; ``t`` tells it which
         mini-batch to use.
     parameters : dict of ndarray of float
-        The starting point :math:`\theta_0`, e.g. ``{"W1": ..., "b1": ...}``;
+        The starting point :math:`w_0`, e.g. ``{"W1": ..., "b1": ...}``;
         not modified (every step makes new arrays, in each parameter's dtype).
     lr_min, lr_max : float
         The first and last learning rates, :math:`0 < \eta_{\min} < \eta_{\max}`.

@@ -160,7 +160,7 @@ def test_initialize_adam_gives_independent_dicts():
 # Mini-batches
 # ---------------------------------------------------------------------------
 
-def labelled_data(m, n_features=3, dtype=np.float64):
+def labeled_data(m, n_features=3, dtype=np.float64):
     """X[:, j] = (j, j + 1000, ...) and Y[0, j] = 2 j + 1: every column knows its index."""
     X = (np.arange(m) + 1000.0 * np.arange(n_features)[:, None]).astype(dtype)
     Y = (2 * np.arange(m) + 1).reshape(1, m)
@@ -169,7 +169,7 @@ def labelled_data(m, n_features=3, dtype=np.float64):
 
 @pytest.mark.parametrize("m, size", [(148, 64), (128, 64), (5, 1), (7, 3), (10, 10), (6, 100)])
 def test_mini_batches_partition_the_shuffled_columns(m, size):
-    X, Y = labelled_data(m)
+    X, Y = labeled_data(m)
     batches = random_mini_batches(X, Y, size, seed=3)
     assert len(batches) == math.ceil(m / size)
     sizes = [bx.shape[1] for bx, _ in batches]
@@ -193,7 +193,7 @@ def test_mini_batch_shapes_of_the_seed_assignment():
 @pytest.mark.parametrize("seed", [0, 1, 42])
 def test_mini_batches_use_one_shared_permutation_from_np_random_seed(seed):
     m, size = 37, 8
-    X, Y = labelled_data(m)
+    X, Y = labeled_data(m)
     np.random.seed(seed)
     permutation = np.random.permutation(m)
     batches = random_mini_batches(X, Y, size, seed)
@@ -204,7 +204,7 @@ def test_mini_batches_use_one_shared_permutation_from_np_random_seed(seed):
 
 
 def test_mini_batches_are_deterministic_and_depend_on_the_seed():
-    X, Y = labelled_data(50)
+    X, Y = labeled_data(50)
     first = random_mini_batches(X, Y, 16, seed=7)
     np.random.rand(10)                                  # disturb the global state
     again = random_mini_batches(X, Y, 16, seed=7)
@@ -215,7 +215,7 @@ def test_mini_batches_are_deterministic_and_depend_on_the_seed():
 
 
 def test_mini_batches_accept_multi_row_labels_and_keep_dtypes():
-    X, _ = labelled_data(9, dtype=np.float32)
+    X, _ = labeled_data(9, dtype=np.float32)
     Y = np.vstack([np.arange(9), -np.arange(9)])       # (2, m), integer labels
     for bx, by in random_mini_batches(X, Y, 4, seed=1):
         assert bx.dtype == np.float32 and by.dtype == Y.dtype and by.shape[0] == 2
@@ -224,7 +224,7 @@ def test_mini_batches_accept_multi_row_labels_and_keep_dtypes():
 
 
 def test_mini_batches_do_not_share_memory_with_the_inputs():
-    X, Y = labelled_data(10)
+    X, Y = labeled_data(10)
     for bx, by in random_mini_batches(X, Y, 3):
         assert not np.shares_memory(bx, X) and not np.shares_memory(by, Y)
 
@@ -263,7 +263,7 @@ def test_every_dict_function_is_covered():
 
 @pytest.mark.parametrize("name", CALLS)
 def test_inputs_are_not_modified(name):
-    inputs = (*network(7), *labelled_data(10))
+    inputs = (*network(7), *labeled_data(10))
     before = copy.deepcopy(inputs)
     out = CALLS[name](*inputs)
     for x, y in zip(arrays_in(inputs), arrays_in(before)):
@@ -278,7 +278,7 @@ def test_inputs_are_not_modified(name):
 @pytest.mark.parametrize("name", CALLS)
 def test_float32_is_kept(name):
     P, G, V, S = network(8, np.float32)
-    X, Y = labelled_data(10, dtype=np.float32)
+    X, Y = labeled_data(10, dtype=np.float32)
     out = arrays_in(CALLS[name](P, G, V, S, X, Y.astype(np.float32)))
     assert out and all(x.dtype == np.float32 for x in out)
 

@@ -418,9 +418,9 @@ def test_the_bibliography_reads_author_year_like_the_citations(course_site):
     bib = course_citations.entries(REPO / "references.bib")
     entries = re.findall(r'<div class="citation[^"]*" id="([^"]+)"[^>]*>(.*?)</div>', text, re.S)
     assert len(entries) == len(bib), f"{len(entries)} entries shown, {len(bib)} in references.bib"
-    labelled = [html.unescape(re.sub(r"<[^>]*>", "", body)).split(".")[0][:60]
+    labeled = [html.unescape(re.sub(r"<[^>]*>", "", body)).split(".")[0][:60]
                 for _, body in entries if 'class="label"' in body]
-    assert not labelled, f"bibliography entries with a numeric label: {labelled[:5]}"
+    assert not labeled, f"bibliography entries with a numeric label: {labeled[:5]}"
     # Every chapter's citation of Adam leads to an entry that starts with Kingma's name.
     page = (course_site / "chapters" / "05_adam.html").read_text()
     link = re.search(r'href="[^"#]*bibliography\.html#([^"]+)"[^>]*>Kingma and Ba', page)

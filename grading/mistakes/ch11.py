@@ -96,7 +96,7 @@ def _he(layer_dims, seed, scale, random_biases=False):
     return parameters
 
 
-def he_xavier_scale(layer_dims, seed):
+def he_lecun_scale(layer_dims, seed):
     return _he(layer_dims, seed, lambda n_in, n_out: np.sqrt(1.0 / n_in))
 
 
@@ -290,8 +290,9 @@ MISTAKES = [
      "example, shifted[y, np.arange(m)] (row y_i of column i)"),
     ("softmax_cross_entropy", softmax_gradient_sign_flipped,
      "dZ has the wrong sign: it was computed as (onehot(y) - P) / m instead of (P - onehot(y)) / m"),
-    ("he_initialization", he_xavier_scale,
-     "the weights were scaled by sqrt(1 / n_{l-1}) (Xavier/LeCun) instead of sqrt(2 / n_{l-1}) (He, for ReLUs)"),
+    ("he_initialization", he_lecun_scale,
+     "the weights were scaled by sqrt(1 / n_{l-1}), LeCun's rule for units linear near zero, "
+     "instead of He's sqrt(2 / n_{l-1}) for ReLUs"),
     ("he_initialization", he_fan_out,
      "the weights were scaled with the layer's own size, sqrt(2 / n_l), instead of its number of inputs "
      "(fan-in), sqrt(2 / n_{l-1}) = sqrt(2 / layer_dims[l - 1])"),
