@@ -590,6 +590,22 @@ class ShortErrorsInTestCells(NbGraderPreprocessor):
         return cell, resources
 
 
+class WrapLongLines(NbGraderPreprocessor):
+    """Long output lines wrap on the feedback page instead of scrolling out of sight.
+
+    The grader writes each of its sentences on one line, and nbconvert's page
+    shows output lines unwrapped, in a box that scrolls sideways; Jupyter wraps
+    them, at spaces (the page's Bootstrap breaks a pre's lines anywhere).
+    Runs after CSSHTMLHeaderPreprocessor, which sets the page's CSS.
+    """
+
+    css = "div.output_area pre { white-space: pre-wrap; word-break: normal; overflow-wrap: break-word; }"
+
+    def preprocess(self, nb, resources):
+        resources.setdefault("inlining", {}).setdefault("css", []).append(self.css)
+        return nb, resources
+
+
 SAFE_IMAGE_TYPES = ("image/png", "image/jpeg")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
 

@@ -35,7 +35,7 @@ import course_converters  # noqa: E402
 from course_citations import PlainCitations  # noqa: E402
 from course_figures import NumberedFigures  # noqa: E402
 from course_preprocessors import (  # noqa: E402
-    RestoreDeletedTestCells, SafeOutputs, SandboxedGrading, SanitizeNotebook, ShortErrorsInTestCells,
+    RestoreDeletedTestCells, SafeOutputs, SandboxedGrading, SanitizeNotebook, ShortErrorsInTestCells, WrapLongLines,
 )
 
 # nbgrader's preprocessors redeclare nbconvert's display_data_priority without config=True, and
@@ -116,7 +116,7 @@ c.Autograde.autograde_preprocessors = [
 # Feedback never shows hidden-test code, nor tracebacks that could quote it, nor anything
 # of a student's output that a browser would run.
 c.GenerateFeedback.preprocessors = [
-    GetGrades, ClearHiddenTests, ShortErrorsInTestCells, SafeOutputs, CSSHTMLHeaderPreprocessor,
+    GetGrades, ClearHiddenTests, ShortErrorsInTestCells, SafeOutputs, CSSHTMLHeaderPreprocessor, WrapLongLines,
 ]
 
 # `nbgrader export` writes grades.csv with a status column ("not submitted" is not a 0) and

@@ -375,6 +375,24 @@ def test_every_page_of_the_site_was_checked(audit):
     assert not others, "\n".join(report(name, problems) for name, problems in others.items())
 
 
+FEEDBACK_CHAPTER = "06_schedules"
+# (the output blocks of a page whose text runs past their right edge)
+CUT_OFF_OUTPUTS = """[...document.querySelectorAll('div.output_area pre')]
+    .filter(pre => pre.scrollWidth > pre.clientWidth + 1).map(pre => pre.textContent.slice(0, 90))"""
+
+
+def test_feedback_pages_show_the_graders_sentences_whole(browser, graded):
+    """At 1280 px no output line of a feedback page runs out of sight: each of the grader's sentences
+    is one long line, which nbconvert's page would put in a box that scrolls sideways."""
+    pages = sorted((graded[FEEDBACK_CHAPTER]["autograder"] / "feedback").glob(f"*/{FEEDBACK_CHAPTER}/*.html"))
+    assert len(pages) == len(graded[FEEDBACK_CHAPTER]["expected"])
+    tab = browser.tab
+    tab.set_viewport_size(dict(zip(("width", "height"), WIDE)))
+    for page in pages:
+        tab.goto(page.as_uri(), wait_until="load")
+        assert not tab.evaluate(CUT_OFF_OUTPUTS), page.parent.parent.name
+
+
 def test_axe_core_is_installed():
     # The pages' tests above run without axe-core too; this says that its part did not.
     if not AXE_CORE.is_file():
