@@ -22,6 +22,8 @@ import re
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+# The opening of a caption cell as NumberedFigures.caption_cell writes it: "**Figure 5.3:** ..." or "**Figure 5.3**".
+CAPTION_OPENING = re.compile(r"\*\*Figure (?P<number>\d+(?:\.\d+)?)(?::\*\*|\*\*)")
 # {numref}`fig-05-bias`, or with its own text: {numref}`Figure %s <fig-05-bias>`
 ROLE = re.compile(r"\{numref\}`(?:(?P<text>[^`<]*?)\s*<(?P<named>[^`>]+)>|(?P<label>[^`<>]+))`")
 
@@ -47,6 +49,12 @@ def numbered_figures(nb, chapter):
     """[(cell, "5.3")] of the notebook's figure cells, in their order."""
     figures = [cell for cell in nb.cells if figure_of(cell) is not None]
     return [(cell, f"{chapter}.{place}" if chapter else str(place)) for place, cell in enumerate(figures, start=1)]
+
+
+def caption_number(markdown):
+    """"5.3" if ``markdown`` is a figure's caption cell as the release writes it, else None."""
+    opening = CAPTION_OPENING.match(markdown)
+    return opening.group("number") if opening else None
 
 
 def plain_references(markdown, numbers, where="a Markdown cell"):

@@ -48,6 +48,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Dict, Enum, Float, Instance, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
+from course_figures import caption_number
 from grading import judge
 from grading.cells import without_hidden_tests
 from grading.cases import EXERCISES
@@ -665,9 +666,9 @@ def figure_alt_text(caption):
     """The alternative text of an image a student's notebook drew, given the Markdown cell under it if that
     cell is the chapter's own ("" if not): the release puts each figure's numbered caption under its cell.
     The caption describes the chapter's figure, which a student's may not be, so it is named, not quoted."""
-    number = re.match(r"\*\*Figure (\d+\.\d+)[:*]", caption)
+    number = caption_number(caption)
     if number:
-        return f"Figure {number.group(1)} as your notebook drew it; the caption below describes the chapter's version."
+        return f"Figure {number} as your notebook drew it; the caption below describes the chapter's version."
     return "A figure your notebook drew in this cell."
 
 

@@ -60,6 +60,10 @@ def test_the_summary_gives_each_exercise_mean_and_spread_and_what_did_not_run(gr
     assert re.search(rf"never_returns: \w+ did not finish within {seconds_per_call(PARALLEL_CHAPTER)} s", log)
 
 
+# A log line that warns or reports an error (nbgrader's levels, Python's warnings, a traceback).
+WARNING_LINE = re.compile(r"\b(WARNING|ERROR|CRITICAL)\b|Warning:|Traceback")
+
+
 def explained_log_lines():
     """The log messages the instructor guide explains, as patterns ("…" stands for anything)."""
     guide = (REPO / "instructor_guide.md").read_text()
@@ -75,7 +79,7 @@ def test_every_warning_and_error_of_a_class_autograde_is_one_the_guide_explains(
         if "log" not in result:
             continue
         for line in result["log"].splitlines():
-            if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Warning:|Traceback", line):
+            if WARNING_LINE.search(line):
                 assert any(p.search(line) for p in patterns), f"{name}: unexplained: {line}"
 
 
@@ -85,7 +89,7 @@ def test_generate_feedback_of_a_class_prints_no_warning(graded):
         if "feedback_log" not in result:
             continue
         for line in result["feedback_log"].splitlines():
-            assert not re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Warning:|Traceback", line), f"{name}: {line}"
+            assert not WARNING_LINE.search(line), f"{name}: {line}"
 
 
 @pytest.fixture(scope="module")
