@@ -66,6 +66,18 @@ def dropout_times_keep_prob(A, keep_prob, seed):
     return A * mask * keep_prob, mask
 
 
+def dropout_binomial_mask(A, keep_prob, seed):
+    # (NumPy's binomial draws from the same uniform numbers, but keeps u >= 1 - keep_prob
+    # when keep_prob <= 0.5: the same units as u < keep_prob only above one half)
+    mask = np.random.default_rng(seed).binomial(1, keep_prob, A.shape).astype(A.dtype)
+    return A * mask / keep_prob, mask
+
+
+def dropout_scaled_mask(A, keep_prob, seed):
+    mask = (np.random.default_rng(seed).random(A.shape) < keep_prob).astype(A.dtype) / keep_prob
+    return A * mask, mask
+
+
 def dropout_legacy_random(A, keep_prob, seed):
     np.random.seed(seed)
     mask = (np.random.rand(*A.shape) < keep_prob).astype(A.dtype)
@@ -96,6 +108,11 @@ def _bn_forward(Z, gamma, beta, eps, axis=1, ddof=0, eps_outside=False):
     return gamma * Z_hat + beta, {"Z_hat": Z_hat, "gamma": gamma, "mean": mean, "var": var, "eps": eps}
 
 
+def bn_forward_no_eps(Z, gamma, beta, eps=1e-5):
+    out, cache = _bn_forward(Z, gamma, beta, 0.0)
+    return out, {**cache, "eps": eps}
+
+
 def bn_forward_ddof1(Z, gamma, beta, eps=1e-5):
     return _bn_forward(Z, gamma, beta, eps, ddof=1)
 
@@ -115,23 +132,35 @@ def bn_forward_no_scale_shift(Z, gamma, beta, eps=1e-5):
 
 # ------------------------------------------------------------------ batchnorm_backward
 
-def bn_backward_no_mean_terms(dout, cache):
-    dbeta = dout.sum(axis=1, keepdims=True)
-    dgamma = (dout * cache["Z_hat"]).sum(axis=1, keepdims=True)
-    return cache["gamma"] * dout / np.sqrt(cache["var"] + cache["eps"]), dgamma, dbeta
-
-
-def _bn_backward(dout, cache, axis=1):
+def _bn_backward(dout, cache, mean_term=True, variance_term=True):
+    """(8.9) and (8.11), optionally without the term through the batch mean or variance."""
     Z_hat, gamma, var, eps = cache["Z_hat"], cache["gamma"], cache["var"], cache["eps"]
     m = dout.shape[1]
-    dbeta_rows = dout.sum(axis=1, keepdims=True)
-    dgamma_rows = (dout * Z_hat).sum(axis=1, keepdims=True)
-    dZ = gamma / (m * np.sqrt(var + eps)) * (m * dout - dbeta_rows - Z_hat * dgamma_rows)
-    return dZ, (dout * Z_hat).sum(axis=axis, keepdims=True), dout.sum(axis=axis, keepdims=True)
+    dbeta = dout.sum(axis=1, keepdims=True)
+    dgamma = (dout * Z_hat).sum(axis=1, keepdims=True)
+    inner = m * dout
+    if mean_term:
+        inner = inner - dbeta
+    if variance_term:
+        inner = inner - Z_hat * dgamma
+    return gamma / (m * np.sqrt(var + eps)) * inner, dgamma, dbeta
+
+
+def bn_backward_no_mean_terms(dout, cache):
+    return _bn_backward(dout, cache, mean_term=False, variance_term=False)
+
+
+def bn_backward_no_mean_term(dout, cache):
+    return _bn_backward(dout, cache, mean_term=False)
+
+
+def bn_backward_no_variance_term(dout, cache):
+    return _bn_backward(dout, cache, variance_term=False)
 
 
 def bn_backward_wrong_axis(dout, cache):
-    return _bn_backward(dout, cache, axis=0)
+    dZ, _, _ = _bn_backward(dout, cache)
+    return dZ, (dout * cache["Z_hat"]).sum(axis=0, keepdims=True), dout.sum(axis=0, keepdims=True)
 
 
 def bn_backward_swapped(dout, cache):
@@ -177,12 +206,20 @@ MISTAKES = [
     ("dropout_forward", dropout_legacy_random,
      "the random numbers came from np.random.seed and np.random.rand instead of "
      "np.random.default_rng(seed).random(A.shape)"),
+    ("dropout_forward", dropout_binomial_mask,
+     "the mask came from rng.binomial, which keeps other units than u < keep_prob when keep_prob "
+     "<= 0.5 (draw u = np.random.default_rng(seed).random(A.shape) and keep u < keep_prob)"),
+    ("dropout_forward", dropout_scaled_mask,
+     "the mask holds 1 / keep_prob for the kept units (return the mask of 0.0 and 1.0; "
+     "only the output is divided by keep_prob)"),
     ("dropout_backward", dropout_backward_not_scaled,
      "the gradient was not divided by keep_prob (the backward pass scales exactly as the forward pass)"),
     ("dropout_backward", dropout_backward_no_mask,
      "the mask was not applied (dropped units get no gradient: multiply by the mask of the forward pass)"),
     ("dropout_backward", dropout_backward_times_keep_prob,
      "the gradient was multiplied by keep_prob instead of divided by it"),
+    ("batchnorm_forward", bn_forward_no_eps,
+     "eps is missing (divide by sqrt(var + eps), not by the standard deviation alone)"),
     ("batchnorm_forward", bn_forward_ddof1,
      "the variance was divided by m - 1 (ddof=1) instead of m"),
     ("batchnorm_forward", bn_forward_eps_outside,
@@ -194,6 +231,10 @@ MISTAKES = [
     ("batchnorm_backward", bn_backward_no_mean_terms,
      "the gradient through the batch mean and variance is missing (dZ = gamma * dout / sqrt(var + eps) "
      "treats them as constants)"),
+    ("batchnorm_backward", bn_backward_no_mean_term,
+     "the gradient through the batch mean is missing (the term - dbeta of (8.11))"),
+    ("batchnorm_backward", bn_backward_no_variance_term,
+     "the gradient through the batch variance is missing (the term - Z_hat * dgamma of (8.11))"),
     ("batchnorm_backward", bn_backward_wrong_axis,
      "dgamma and dbeta were summed over the wrong axis (sum over the m examples: axis=1, keepdims=True)"),
     ("batchnorm_backward", bn_backward_swapped, "dgamma and dbeta were swapped"),
