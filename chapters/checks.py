@@ -16,7 +16,7 @@ import numpy as np
 __all__ = ["rel_error", "check_close", "note_if_modified", "check_earlier_exercises"]
 
 IN_PLACE_NOTE = ("This still earns the points, but returning new arrays is safer: whoever called "
-                 "the function may still need the old values (write `w = w - lr * g`, not `w -= lr * g`).")
+                 "the function may still need the old values (for example, write `w = w - lr * g`, not `w -= lr * g`).")
 
 
 def rel_error(x, y):
@@ -98,6 +98,9 @@ def _array_difference(actual, expected, name, rtol, atol, exact_dtype):
         actual_arr = np.asarray(actual)
     except Exception:  # an object NumPy cannot turn into an array
         return f"{name} should be a number or an array, got {type(actual).__name__}."
+    if actual_arr.dtype == bool and np.issubdtype(expected.dtype, np.number):
+        return (f"{name} holds booleans (True/False), expected numbers: convert it with "
+                f".astype and the dtype of the inputs.")
     if actual_arr.dtype == object or not np.issubdtype(actual_arr.dtype, np.number):
         return (f"{name} should be a number or an array of numbers, got {type(actual).__name__}"
                 + (f" ({actual_arr.dtype})." if actual_arr.dtype != object else "."))

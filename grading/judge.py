@@ -53,8 +53,9 @@ checks = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(checks)
 
 IN_PLACE_NOTE = checks.IN_PLACE_NOTE
-FLOAT64_NOTE = ("NumPy scalars such as np.power(beta1, t) or np.float64(x) turn float32 arrays into "
-                "float64; plain Python numbers (beta1 ** t) keep float32.")
+FLOAT64_NOTE = ("A float64 value in the arithmetic turns float32 arrays into float64: a NumPy scalar "
+                "such as np.power(beta1, t), or an array built from Python floats such as "
+                "np.where(Z > 0, 1.0, alpha). Plain Python numbers (beta1 ** t, alpha * Z) keep float32.")
 
 
 class GradingError(AssertionError):

@@ -68,6 +68,9 @@ def load_checks():
     ({"W": np.array([[1.0, 2.0], [3.0, 5.0]])}, {"W": np.array([[1.0, 2.0], [3.0, 4.0]])}, "p",
      "p['W'] is wrong: relative error 1.1e-01. First difference at index [1, 1]: got 5.0, expected 4.0."),
     ("0.5", 0.5, "f(1)", "f(1) should be a number or an array of numbers, got str"),
+    # A boolean mask where numbers are expected: the sentence says how to convert it.
+    (np.array([True, False]), np.array([1.0, 0.0]), "mask",
+     "mask holds booleans (True/False), expected numbers: convert it with .astype"),
     # A float32 number for float64 inputs is refused as a float32 array is, whatever its digits.
     (np.float32(0.125), 0.125, "f(1)", "f(1) has dtype float32, expected float64"),
 ])
