@@ -5,8 +5,10 @@ kernel that nbgrader executes a submitted notebook in) is started through
 ``Sandbox.command``. Under bubblewrap it sees:
 
 - read-only: the operating system (/usr, /etc, ...), the Python
-  installation and the course's virtual environment, and whatever the
-  caller lists (the chapter's helper modules, the worker's two files);
+  installation and the course's virtual environment (with the records of
+  the course's own editable install emptied: they hold the checkout's
+  path), and whatever the caller lists (the chapter's helper modules, the
+  worker's two files);
 - a private, size-limited tmpfs at /tmp (home, working folder);
 - a read-write folder only if the caller asks for one (the kernel's
   sockets);
@@ -203,9 +205,51 @@ class Sandbox:
 
     @staticmethod
     def _python_mounts(aliases):
-        """The Python installation and the virtual environment, read-only."""
-        return [argument for prefix in python_prefixes() if not _covered(prefix, ("/usr", "/etc"))
-                for argument in ("--ro-bind", aliases.get(prefix, prefix), prefix)]
+        """The Python installation and the virtual environment, read-only, with the course's
+        own install records emptied."""
+        mounts = [argument for prefix in python_prefixes() if not _covered(prefix, ("/usr", "/etc"))
+                  for argument in ("--ro-bind", aliases.get(prefix, prefix), prefix)]
+        for record in local_install_records():
+            mounts += ["--ro-bind", _empty_file(), record]
+        return mounts
+
+
+_EMPTY_FILE = None
+
+
+def _empty_file():
+    """An empty file that the sandbox's user can read (a device such as /dev/null cannot be
+    opened on bubblewrap's mounts)."""
+    global _EMPTY_FILE
+    if _EMPTY_FILE is None or not os.path.isfile(_EMPTY_FILE):
+        handle, _EMPTY_FILE = tempfile.mkstemp(prefix="descent-empty-")
+        os.close(handle)
+        os.chmod(_EMPTY_FILE, 0o444)
+        atexit.register(_remove, _EMPTY_FILE)
+    return _EMPTY_FILE
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+def local_install_records():
+    """The files of the environment that name a folder a package was installed from.
+
+    The course's own package is installed in editable mode (pip install -e .): its finder,
+    .pth and direct_url.json hold the checkout's path, which a student could print into the
+    feedback. Nothing in the sandbox needs them (the package is not mounted there).
+    """
+    records = []
+    for prefix in python_prefixes():
+        for site in Path(prefix).glob("lib/python*/site-packages"):
+            records += site.glob("__editable__*")
+            records += (record for record in site.glob("*.dist-info/direct_url.json")
+                        if '"file:' in record.read_text(errors="replace"))
+    return sorted({str(record) for record in records})
 
 
 def _reachable_by_others(path):

@@ -19,7 +19,8 @@ import pytest
 
 import grading.remote
 from grading.remote import StudentProgram
-from grading.sandbox import Limits, Sandbox, SandboxUnavailable, check_available, python_prefixes
+from grading.sandbox import (Limits, Sandbox, SandboxUnavailable, check_available, local_install_records,
+                             python_prefixes)
 from scripts.course_tools import REPO
 
 HELPERS = [REPO / "chapters" / "checks.py"]
@@ -48,6 +49,20 @@ def test_the_reference_and_the_grader_cannot_be_imported():
                   "def probe():\n"
                   "    return [importlib.util.find_spec(m) is None for m in ('solutions', 'grading', 'judge')]\n")
     assert found == [True, True, True]
+
+
+def test_the_environment_does_not_tell_where_the_course_is():
+    # The editable install of solutions and grading records the checkout's path (a finder
+    # module, a .pth file, direct_url.json); in the sandbox those files read as empty.
+    records = local_install_records()
+    assert any("__editable__" in r for r in records) and any(r.endswith("direct_url.json") for r in records)
+    assert all(str(REPO) in Path(r).read_text() for r in records if not r.endswith(".pth"))
+    seen = probe("import glob, sys\n"
+                 "def probe():\n"
+                 "    paths = [p for site in sys.path for p in glob.glob(site + '/__editable__*')\n"
+                 "             + glob.glob(site + '/*.dist-info/direct_url.json')]\n"
+                 "    return {p: open(p).read() for p in paths}\n")
+    assert sorted(seen) == records and set(seen.values()) == {""}, seen
 
 
 @pytest.mark.parametrize("path", [
