@@ -61,8 +61,13 @@ def note_if_modified(before, after, *, name):
         print(f"Note: {name} was changed in place. {IN_PLACE_NOTE}")
 
 
-def _difference(actual, expected, name, rtol, atol, exact_dtype=False):
-    """None if ``actual`` matches ``expected``, else a sentence saying how it differs."""
+def _difference(actual, expected, name, rtol, atol, exact_dtype=False, inputs_dtype=None):
+    """None if ``actual`` matches ``expected``, else a sentence saying how it differs.
+
+    ``inputs_dtype``, when known (the grader's cases), is the precision of the inputs: a
+    result at that precision is not refused for being below the expected dtype (a float32
+    cost from float32 arrays, where the reference returns a Python float).
+    """
     if actual is None and expected is not None:
         return f"{name} returned None. Did you forget the `return` statement?"
     if isinstance(expected, dict):
@@ -75,7 +80,8 @@ def _difference(actual, expected, name, rtol, atol, exact_dtype=False):
         if extra:
             return f"{name} has unexpected key(s) {extra}."
         for key in expected:
-            problem = _difference(actual[key], expected[key], f"{name}[{key!r}]", rtol, atol, exact_dtype)
+            problem = _difference(actual[key], expected[key], f"{name}[{key!r}]", rtol, atol, exact_dtype,
+                                  inputs_dtype)
             if problem:
                 return problem
         return None
@@ -85,14 +91,15 @@ def _difference(actual, expected, name, rtol, atol, exact_dtype=False):
         if len(actual) != len(expected):
             return f"{name} should have {len(expected)} items, got {len(actual)}."
         for i, (a, e) in enumerate(zip(actual, expected)):
-            problem = _difference(a, e, _item_name(name, i, len(expected)), rtol, atol, exact_dtype)
+            problem = _difference(a, e, _item_name(name, i, len(expected)), rtol, atol, exact_dtype,
+                                  inputs_dtype)
             if problem:
                 return problem
         return None
-    return _array_difference(actual, expected, name, rtol, atol, exact_dtype)
+    return _array_difference(actual, expected, name, rtol, atol, exact_dtype, inputs_dtype)
 
 
-def _array_difference(actual, expected, name, rtol, atol, exact_dtype):
+def _array_difference(actual, expected, name, rtol, atol, exact_dtype, inputs_dtype=None):
     expected = np.asarray(expected)
     try:
         actual_arr = np.asarray(actual)
@@ -112,9 +119,16 @@ def _array_difference(actual, expected, name, rtol, atol, exact_dtype):
             and actual_arr.dtype != expected.dtype:
         if exact_dtype:
             return f"{name} has dtype {actual_arr.dtype}, expected {expected.dtype} (use the parameters' dtype)."
-        if not (np.issubdtype(actual_arr.dtype, np.floating) and actual_arr.dtype.itemsize > expected.dtype.itemsize):
+        size = actual_arr.dtype.itemsize if np.issubdtype(actual_arr.dtype, np.floating) else 0
+        higher = size > expected.dtype.itemsize
+        as_inputs = inputs_dtype is not None and size >= np.dtype(inputs_dtype).itemsize
+        if not (higher or as_inputs):
             return (f"{name} has dtype {actual_arr.dtype}, expected {expected.dtype} "
                     "(a lower precision than the inputs loses digits).")
+    # (a float where an index or a count is expected cannot index a list)
+    if np.issubdtype(expected.dtype, np.integer) and np.issubdtype(actual_arr.dtype, np.floating) \
+            and np.array_equal(actual_arr, expected):
+        return f"{name} is the float {_number(actual_arr)}; return the integer {_number(expected)} (an int)."
     if not np.all(np.isfinite(actual_arr)) and np.all(np.isfinite(expected)):
         return f"{name} contains NaN or inf: {np.array2string(actual_arr, threshold=12, precision=4)}."
     if np.allclose(actual_arr, expected, rtol=rtol, atol=atol, equal_nan=True):

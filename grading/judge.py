@@ -123,7 +123,8 @@ def compare(actual, expected, exercise, inputs):
     ``inputs`` are the case's (args, kwargs): their precision sets the tolerance.
     """
     rtol, atol = exercise.tolerance(inputs)
-    return checks._difference(actual, expected, f"the output of {exercise.name}", rtol, atol, exercise.exact_dtype)
+    return checks._difference(actual, expected, f"the output of {exercise.name}", rtol, atol, exercise.exact_dtype,
+                              exercise.precision(inputs))
 
 
 def _reference_result(exercise, case):

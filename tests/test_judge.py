@@ -14,7 +14,7 @@ import pytest
 import solutions
 from grading import GradingError, grade
 from grading.cases import EXERCISES, Case
-from grading.judge import InProcess, judge_hidden, judge_visible, reference_functions, setup_namespace
+from grading.judge import InProcess, compare, judge_hidden, judge_visible, reference_functions, setup_namespace
 from grading.mistakes import MODULES
 from nbtools import cell_by_grade_id, read_chapter
 from scripts.course_tools import REPO
@@ -257,6 +257,50 @@ def test_float64_results_for_float32_inputs_earn_the_points_where_the_dtype_is_n
     verdict = hidden("adam_step", adam_step)
     assert verdict.score == 3, verdict.text
     assert "returned float64 values; they match at float32 precision" in verdict.text
+
+
+def _l2_cost_in_numpy_scalars(X, Y, parameters, cost_and_grads, lambd):
+    # The deeplearning.ai style: the penalty summed in NumPy scalars, so that a float32 network's
+    # cost comes back as np.float32 (a Python float plus np.float32 is np.float32 under NumPy 2).
+    m = X.shape[1]
+    cost, grads = cost_and_grads(X, Y, parameters)
+    L2 = 0
+    for key in parameters:
+        if key.startswith("W"):
+            L2 += np.sum(np.square(parameters[key]))
+    new_grads = {key: value + lambd / m * parameters[key[1:]] if key.startswith("dW") else value
+                 for key, value in grads.items()}
+    return cost + (1 / m) * (lambd / 2) * L2, new_grads
+
+
+def test_a_number_at_the_precision_of_float32_inputs_earns_the_points():
+    # The reference returns a Python float for the cost; a float32 cost from float32 inputs is
+    # as precise as its inputs (from float64 inputs it would have lost digits, and is refused).
+    float32_cases = [c for c in cases_of("cost_and_grads_with_l2") if c.args[0].dtype == np.float32]
+    assert float32_cases
+    cost, _ = _l2_cost_in_numpy_scalars(*float32_cases[0].args)
+    assert isinstance(cost, np.float32)
+    verdict = hidden("cost_and_grads_with_l2", _l2_cost_in_numpy_scalars)
+    assert verdict.score == 3, verdict.text
+
+
+def test_a_number_below_the_precision_of_its_inputs_is_refused():
+    case = next(c for c in cases_of("cost_and_grads_with_l2") if c.args[0].dtype == np.float64)
+    cost, grads = solutions.cost_and_grads_with_l2(*case.args, **case.kwargs)
+    problem = compare((np.float32(cost), grads), (cost, grads), EXERCISES["cost_and_grads_with_l2"],
+                      (case.args, case.kwargs))
+    assert problem and "has dtype float32, expected float64" in problem
+
+
+def test_a_float_where_the_reference_returns_an_integer_loses_the_points():
+    def early_stopping(validation_losses, patience):
+        best, stop = solutions.early_stopping(validation_losses, patience)
+        return float(best), float(stop)   # the chapter indexes a list with them
+
+    verdict = hidden("early_stopping", early_stopping)
+    assert verdict.score == 0, verdict.text
+    assert "is the float" in verdict.text and "return the integer" in verdict.text
+    assert visible("07_regularization", "early_stopping", early_stopping).score == 0
 
 
 def test_float64_state_for_float32_parameters_loses_the_float32_cases():

@@ -40,10 +40,15 @@ class Exercise:
         float32 inputs are compared at float32 precision, whatever dtype the
         result has.
         """
-        array = _first_float_array(inputs)
-        if array is not None and array.dtype == np.float32:
+        if self.precision(inputs) == np.float32:
             return 1e-5, 1e-6
         return 1e-9, 1e-12
+
+    @staticmethod
+    def precision(inputs):
+        """The dtype of the first floating-point array among ``inputs``, or None."""
+        array = _first_float_array(inputs)
+        return None if array is None else array.dtype
 
 
 def _first_float_array(value):
