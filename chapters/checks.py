@@ -139,7 +139,7 @@ def _array_difference(actual, expected, name, rtol, atol, exact_dtype, inputs_dt
                 f"(relative error {error:.1e}).")
     bad = np.argwhere(~np.isclose(actual_arr, expected, rtol=rtol, atol=atol, equal_nan=True))
     where = tuple(int(i) for i in bad[0])
-    return (f"{name} is wrong: relative error {error:.1e}. First difference at index "
+    return (f"{name} is wrong: largest relative error {error:.1e}. First difference at index "
             f"[{', '.join(map(str, where))}]: got {_number(actual_arr[where])}, "
             f"expected {_number(expected[where])}.")
 
@@ -156,10 +156,11 @@ def _item_name(name, index, count):
 
 def _number(x):
     """A number as a reader writes it: no np.float64(...) wrapping, and a float shows a
-    decimal point (0.0, not 0, which would read as an integer)."""
+    decimal point (0.0, not 0, which would read as an integer), and zero has no sign."""
     x = np.asarray(x).item()
     if not isinstance(x, float):
         return str(x)
+    x = x + 0.0   # (-0.0 + 0.0 is 0.0: "expected -0.0" would puzzle a reader)
     text = f"{x:.10g}"
     return text if any(c in text for c in ".einf") else text + ".0"
 

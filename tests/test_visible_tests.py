@@ -64,10 +64,14 @@ def load_checks():
     # After an expression, Python's own indexing.
     ((0.2, 0.5), (0.25, 0.5), "(f(1), f(2))", "(f(1), f(2))[0] is wrong: got 0.2, expected 0.25 "),
     (0.0, 0.3, "f(0)", "got 0.0, expected 0.3"),                       # 0.0, not 0
+    (0.5, -0.0, "f(0)", "got 0.5, expected 0.0 "),                     # 0.0, not -0.0
     (np.array([0.3]), 0.3, "f(0)", "f(0) has shape (1,), expected () (a single number)."),
     ({"W": np.array([[1.0, 2.0], [3.0, 5.0]])}, {"W": np.array([[1.0, 2.0], [3.0, 4.0]])}, "p",
-     "p['W'] is wrong: relative error 1.1e-01. First difference at index [1, 1]: got 5.0, expected 4.0."),
+     "p['W'] is wrong: largest relative error 1.1e-01. First difference at index [1, 1]: got 5.0, expected 4.0."),
     ("0.5", 0.5, "f(1)", "f(1) should be a number or an array of numbers, got str"),
+    # A float where an index or a count is expected.
+    ((3.0, 5), (3, 5), "early_stopping(losses, 2)",
+     "early_stopping(losses, 2)[0] is the float 3.0; return the integer 3 (an int)."),
     # A boolean mask where numbers are expected: the sentence says how to convert it.
     (np.array([True, False]), np.array([1.0, 0.0]), "mask",
      "mask holds booleans (True/False), expected numbers: convert it with .astype"),
@@ -222,7 +226,7 @@ def test_check_earlier_exercises_names_every_function_that_needs_fixing(capsys):
     assert out == "momentum_step(w, g, v, 0.1): OK (relative error 1.4e-16)\n"
     assert err == (
         "5 of the 6 functions from earlier chapters need fixing before the experiments can use them:\n"
-        "- gd_step(w, g, 0.1) is wrong: relative error 8.0e-01. First difference at index [0]: got 1.05, "
+        "- gd_step(w, g, 0.1) is wrong: largest relative error 8.0e-01. First difference at index [0]: got 1.05, "
         "expected 0.95. (Your version from chapter 1, in the cell above.)\n"
         "- adam_step still raises NotImplementedError: paste your version from chapter 5 into the cell above.\n"
         "- initialize_adam(parameters) should be a tuple of 2 items, got dict. (Your version from chapter 5, "
