@@ -41,6 +41,11 @@ def l2_grad_lambda_over_2m(X, Y, parameters, cost_and_grads, lambd):
     return _l2(X, Y, parameters, cost_and_grads, lambd, lambd / (2 * m), lambd / (2 * m))
 
 
+def l2_gradient_subtracted(X, Y, parameters, cost_and_grads, lambd):
+    m = X.shape[1]
+    return _l2(X, Y, parameters, cost_and_grads, lambd, lambd / (2 * m), -lambd / m)
+
+
 def l2_not_divided_by_m(X, Y, parameters, cost_and_grads, lambd):
     return _l2(X, Y, parameters, cost_and_grads, lambd, lambd / 2, lambd)
 
@@ -73,6 +78,11 @@ def l1_no_clip(w, g, lr, lambd):
 def l1_threshold_lambda(w, g, lr, lambd):
     u = w - lr * g
     return np.sign(u) * np.maximum(np.abs(u) - lambd, 0.0)
+
+
+def l1_threshold_two_lr_lambda(w, g, lr, lambd):
+    u = w - lr * g
+    return np.sign(u) * np.maximum(np.abs(u) - 2 * lr * lambd, 0.0)
 
 
 def l1_shrink_first(w, g, lr, lambd):
@@ -130,6 +140,8 @@ MISTAKES = [
     ("cost_and_grads_with_l2", l2_cost_lambda_over_m, 'the penalty in the cost is lambda/m instead of lambda/(2m) (a factor 2)'),
     ("cost_and_grads_with_l2", l2_grad_lambda_over_2m,
      'the gradient of the penalty is lambda/(2m) W instead of lambda/m W (the derivative of W^2 is 2W)'),
+    ("cost_and_grads_with_l2", l2_gradient_subtracted,
+     'the gradient of the penalty was subtracted (add it, dW + lambda/m W, so that the step pulls the weights towards 0)'),
     ("cost_and_grads_with_l2", l2_not_divided_by_m, 'the penalty was not divided by m (lambda/(2m) in the cost, lambda/m in the gradient)'),
     ("ridge_closed_form", ridge_lambda_not_doubled, 'lambda was not doubled: X X^T + lambda I is the minimizer of ||W X - Y||^2 + lambda ||W||^2 without the 1/2; with the 1/2 of (7.5) it is X X^T + 2 lambda I'),
     ("ridge_closed_form", ridge_no_penalty, 'the penalty is missing (that is plain least squares)'),
@@ -137,12 +149,13 @@ MISTAKES = [
     ("l1_prox_step", l1_subgradient, 'this is the plain subgradient step w - lr (g + lambd sign(w)) of (7.7): it has the sign term but no threshold, so small weights jump across zero instead of stopping at zero'),
     ("l1_prox_step", l1_no_clip, 'the max(..., 0) is missing: entries with |u| < lr * lambd must become 0, not change sign'),
     ("l1_prox_step", l1_threshold_lambda, 'the threshold is lambd instead of lr * lambd'),
+    ("l1_prox_step", l1_threshold_two_lr_lambda, 'the threshold is 2 * lr * lambd instead of lr * lambd'),
     ("l1_prox_step", l1_shrink_first, 'w was shrunk before the gradient step instead of after it (threshold u = w - lr * g)'),
     ("early_stopping", stop_patience_plus_one, 'patience is off by one: stop when e - best_epoch == patience, not patience + 1'),
     ("early_stopping", stop_patience_minus_one, 'patience is off by one: stop when e - best_epoch == patience, not patience - 1'),
     ("early_stopping", stop_returns_last_epoch, 'the stop epoch was returned as the best epoch (keep the parameters of the best epoch, not the last)'),
     ("early_stopping", stop_best_of_whole_list, 'the best epoch looked past the stop (the minimum of the whole list; epochs after the stop were never trained)'),
-    ("early_stopping", stop_compares_previous_epoch, "each loss was compared with the previous epoch's instead of the best so far (2.6 < 2.7 is no improvement on 2.5)"),
+    ("early_stopping", stop_compares_previous_epoch, "each loss was compared with the previous epoch's instead of the best so far"),
     ("early_stopping", stop_ties_improve, 'a loss equal to the best was counted as an improvement (use <, not <=)'),
 ]
 
