@@ -683,10 +683,13 @@ def host_folders(config):
 
 
 def _without_host_folders(text, folders):
+    """``text`` with each of the ``folders`` (longest first) written as its label, where it is a
+    whole path or the start of one (the course's root /srv/course printed alone too, not the
+    /srv/course2 next to it)."""
     if not isinstance(text, str):   # (a hostile kernel's message need not be well formed)
         return text
     for folder, label in folders.items():
-        text = text.replace(folder + "/", label + "/")
+        text = re.sub(re.escape(folder) + r"(?![\w.-])", lambda _: label, text)
     return text
 
 

@@ -159,8 +159,18 @@ def test_feedback_names_no_folder_of_the_grading_machine(graded, chapter):
     folders |= {os.path.realpath(folder) for folder in folders}
     for page in (autograder / "feedback").glob(f"*/{chapter}/{chapter}.html"):
         text = visible_text(page.read_text())
-        named = [folder for folder in folders if folder + "/" in text]
+        named = [folder for folder in folders if re.search(re.escape(folder) + r"(?![\w.-])", text)]
         assert not named, f"{page.relative_to(autograder)} names {named}"
+
+
+def test_a_folder_of_the_grading_machine_is_renamed_also_when_printed_alone():
+    # (a student who lists the sandbox's / sees the folders that hold its venv)
+    sys.path.insert(0, str(REPO / "autograder"))
+    from course_preprocessors import _without_host_folders
+    folders = {"/srv/descent/.venv": "<python>", "/srv/descent": "<course>"}
+    text = "['/srv/descent'] /srv/descent/grading '/srv/descent/.venv/lib' /srv/descent2 /srv/descent.bak"
+    assert _without_host_folders(text, folders) == \
+        "['<course>'] <course>/grading '<python>/lib' /srv/descent2 /srv/descent.bak"
 
 
 @pytest.mark.parametrize("chapter", ROBUSTNESS_CHAPTERS)
