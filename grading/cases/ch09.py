@@ -49,6 +49,33 @@ def conjugate_gradient_cases(rng):
             yield (A, b), {"x0": x0, "max_iter": 1}
         else:
             yield (A, b), {"tol": tol}
+    # The tolerance decides the stop: the solves above all reach rounding level within n
+    # iterations, where any stopping rule stops at the same place.
+    for i in range(4):
+        yield _stopped_by_tolerance(rng, scale=[1e-2, 1e2, 1e-2, 1.0][i], dtype=np.float64)
+    # Started at the solution: no iteration at all (the residual is tested before each one).
+    A = _symmetric(rng, 5, 1.0, 20.0, np.float64)
+    x_star = random_array(rng, (5,))
+    yield (A, A @ x_star), {"x0": x_star, "tol": 1e-8}
+
+
+def _stopped_by_tolerance(rng, scale, dtype):
+    """(args, kwargs) of a solve that the tolerance stops part-way, well clear of the threshold.
+
+    The threshold tol ||b|| is put halfway (geometrically) across a clear drop of the residual
+    norms: every norm before the drop is above it by at least 20 %, the one after below it,
+    so that rounding cannot move the stop, while ||r|| <= tol or <= tol ||r_0|| stop elsewhere.
+    """
+    import solutions   # (the cases are drawn where the reference is: in the grader's process)
+    n = 30
+    A = _symmetric(rng, n, 1.0, 1e3, dtype)
+    b = random_array(rng, (n,), dtype, scale)
+    x0 = random_array(rng, (n,), dtype)
+    _, norms = solutions.conjugate_gradient(A, b, x0, tol=0.0, max_iter=n)
+    drops = [k for k in range(2, n - 1) if norms[k + 1] * 1.5 < norms[:k + 1].min()]
+    k = drops[len(drops) // 2]
+    threshold = float(np.sqrt(norms[:k + 1].min() * norms[k + 1]))
+    return (A, b, x0, threshold / float(np.linalg.norm(b))), {}
 
 
 def lbfgs_direction_cases(rng):
