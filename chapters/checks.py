@@ -72,7 +72,7 @@ def _difference(actual, expected, name, rtol, atol, exact_dtype=False, inputs_dt
         return f"{name} returned None. Did you forget the `return` statement?"
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
-            return f"{name} should be a dict, got {type(actual).__name__}."
+            return f"{name} should be a dict, got {_type_name(actual)}."
         missing = [k for k in expected if k not in actual]
         if missing:
             return f"{name} is missing the key(s) {missing}."
@@ -87,7 +87,7 @@ def _difference(actual, expected, name, rtol, atol, exact_dtype=False, inputs_dt
         return None
     if isinstance(expected, (tuple, list)):
         if not isinstance(actual, (tuple, list)):
-            return f"{name} should be a {type(expected).__name__} of {len(expected)} items, got {type(actual).__name__}."
+            return f"{name} should be a {type(expected).__name__} of {len(expected)} items, got {_type_name(actual)}."
         if len(actual) != len(expected):
             return f"{name} should have {len(expected)} items, got {len(actual)}."
         for i, (a, e) in enumerate(zip(actual, expected)):
@@ -104,12 +104,12 @@ def _array_difference(actual, expected, name, rtol, atol, exact_dtype, inputs_dt
     try:
         actual_arr = np.asarray(actual)
     except Exception:  # an object NumPy cannot turn into an array
-        return f"{name} should be a number or an array, got {type(actual).__name__}."
+        return f"{name} should be a number or an array, got {_type_name(actual)}."
     if actual_arr.dtype == bool and np.issubdtype(expected.dtype, np.number):
         return (f"{name} holds booleans (True/False), expected numbers: convert it with "
                 f".astype and the dtype of the inputs.")
     if actual_arr.dtype == object or not np.issubdtype(actual_arr.dtype, np.number):
-        return (f"{name} should be a number or an array of numbers, got {type(actual).__name__}"
+        return (f"{name} should be a number or an array of numbers, got {_type_name(actual)}"
                 + (f" ({actual_arr.dtype})." if actual_arr.dtype != object else "."))
     if actual_arr.shape != expected.shape:
         single = " (a single number)" if expected.shape == () else ""
@@ -142,6 +142,12 @@ def _array_difference(actual, expected, name, rtol, atol, exact_dtype, inputs_dt
     return (f"{name} is wrong: largest relative error {error:.1e}. First difference at index "
             f"[{', '.join(map(str, where))}]: got {_number(actual_arr[where])}, "
             f"expected {_number(expected[where])}.")
+
+
+def _type_name(value):
+    """The name of ``value``'s type; the grader's stand-in for a value that could not be sent to
+    it (an instance of the student's own class) carries the name of the value's own type."""
+    return getattr(value, "type_name", None) or type(value).__name__
 
 
 def _item_name(name, index, count):

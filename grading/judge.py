@@ -54,8 +54,8 @@ _spec.loader.exec_module(checks)
 
 IN_PLACE_NOTE = checks.IN_PLACE_NOTE
 FLOAT64_NOTE = ("A float64 value in the arithmetic turns float32 arrays into float64: a NumPy scalar "
-                "such as np.power(beta1, t), or an array built from Python floats such as "
-                "np.where(Z > 0, 1.0, alpha). Plain Python numbers (beta1 ** t, alpha * Z) keep float32.")
+                "such as np.power(beta1, t), or a float64 array such as np.eye(n), np.zeros(n) or "
+                "np.where(Z > 0, 1.0, alpha). Python numbers alone (beta1 ** t, alpha * Z) keep float32.")
 
 
 class GradingError(AssertionError):
@@ -289,7 +289,7 @@ def _describe(value):
             return f"{{{shapes}: {dtypes.pop()} arrays}}"
         return "{" + ", ".join(f"{k!r}: {_describe(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
-        return f"<{type(value).__name__} of {len(value)} items>"
+        return f"<{type(value).__name__} of {len(value)} item{'s' if len(value) != 1 else ''}>"
     if isinstance(value, np.random.Generator):
         return "<a np.random.Generator>"
     if callable(value):

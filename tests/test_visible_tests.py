@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from grading.mistakes import MODULES
+from grading.wire import Unsupported
 from nbtools import CHAPTERS, cell_by_grade_id, chapter_notebooks, read_chapter, run_visible_test, without_hidden_tests
 from scripts.course_tools import exercises
 
@@ -69,6 +70,8 @@ def load_checks():
     ({"W": np.array([[1.0, 2.0], [3.0, 5.0]])}, {"W": np.array([[1.0, 2.0], [3.0, 4.0]])}, "p",
      "p['W'] is wrong: largest relative error 1.1e-01. First difference at index [1, 1]: got 5.0, expected 4.0."),
     ("0.5", 0.5, "f(1)", "f(1) should be a number or an array of numbers, got str"),
+    # What the grader got instead of a value of the student's own class: that class's name.
+    (Unsupported("Anything"), 1.0, "f(1)", "f(1) should be a number or an array of numbers, got Anything."),
     # A float where an index or a count is expected.
     ((3.0, 5), (3, 5), "early_stopping(losses, 2)",
      "early_stopping(losses, 2)[0] is the float 3.0; return the integer 3 (an int)."),
