@@ -18,13 +18,16 @@ REFERENCES = {
 # One general Adam step with switches, so that each variant below changes one thing.
 
 def _adam(w, g, m, v, t, lr, beta1, beta2, eps, *, correct=True, t_shift=0, keep=False,
-          eps_inside=False, return_corrected=False, no_sqrt=False):
+          eps_inside=False, return_corrected=False, no_sqrt=False, power_of_one_minus_beta=False):
     c1, c2 = (1 - beta1, 1 - beta2) if not keep else (1.0, 1.0)
     m = beta1 * m + c1 * g
     v = beta2 * v + c2 * g * g
     tt = t + t_shift
-    m_hat = m / (1 - beta1 ** tt) if correct else m
-    v_hat = v / (1 - beta2 ** tt) if correct else v
+    if power_of_one_minus_beta:   # (1 - beta)**t, not 1 - beta**t
+        m_hat, v_hat = m / (1 - beta1) ** tt, v / (1 - beta2) ** tt
+    else:
+        m_hat = m / (1 - beta1 ** tt) if correct else m
+        v_hat = v / (1 - beta2 ** tt) if correct else v
     if eps_inside:
         denominator = np.sqrt(v_hat + eps)
     elif no_sqrt:
@@ -47,6 +50,10 @@ def adam_t_minus_one(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
 
 def adam_t_plus_one(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     return _adam(w, g, m, v, t, lr, beta1, beta2, eps, t_shift=1)
+
+
+def adam_power_of_one_minus_beta(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    return _adam(w, g, m, v, t, lr, beta1, beta2, eps, power_of_one_minus_beta=True)
 
 
 def adam_forgot_one_minus_beta(w, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -230,6 +237,8 @@ MISTAKES = [
     ("adam_step", adam_t_minus_one,
      "t was counted from 0: the correction used t - 1 (the first update has t = 1)"),
     ("adam_step", adam_t_plus_one, "the bias correction used t + 1 instead of t"),
+    ("adam_step", adam_power_of_one_minus_beta,
+     "the bias correction divided by (1 - beta)**t instead of 1 - beta**t"),
     ("adam_step", adam_forgot_one_minus_beta,
      "the factors (1 - beta1) and (1 - beta2) were forgotten in the averages"),
     ("adam_step", adam_returns_corrected_moments,
