@@ -115,7 +115,7 @@ def init_b_like_W(parameters):
 # ------------------------------------------------ update_parameters_with_adam
 
 def _update_dict(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, *, correct=True,
-                 t_shift=0, keep=False, b_with_dW=False, swap=False):
+                 t_shift=0, keep=False, b_with_dW=False, swap=False, eps_inside=False):
     L = len(parameters) // 2
     new_p, new_v, new_s, v_c, s_c = {}, {}, {}, {}, {}
     c1, c2 = (1 - beta1, 1 - beta2) if not keep else (1.0, 1.0)
@@ -128,8 +128,8 @@ def _update_dict(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilo
             new_s[key] = beta2 * s[key] + c2 * g * g
             v_c[key] = new_v[key] / (1 - beta1 ** tt) if correct else new_v[key]
             s_c[key] = new_s[key] / (1 - beta2 ** tt) if correct else new_s[key]
-            new_p[f"{name}{l}"] = (parameters[f"{name}{l}"]
-                                   - learning_rate * v_c[key] / (np.sqrt(s_c[key]) + epsilon))
+            denominator = np.sqrt(s_c[key] + epsilon) if eps_inside else np.sqrt(s_c[key]) + epsilon
+            new_p[f"{name}{l}"] = parameters[f"{name}{l}"] - learning_rate * v_c[key] / denominator
     if swap:
         return new_p, v_c, s_c, new_v, new_s
     return new_p, new_v, new_s, v_c, s_c
@@ -151,6 +151,11 @@ def adam_dict_t_minus_one(parameters, grads, v, s, t, learning_rate=0.01, beta1=
 def adam_dict_forgot_one_minus_beta(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
                                     epsilon=1e-8):
     return _update_dict(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, keep=True)
+
+
+def adam_dict_eps_inside_sqrt(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
+                              epsilon=1e-8):
+    return _update_dict(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon, eps_inside=True)
 
 
 def adam_dict_swapped_returns(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
@@ -260,6 +265,8 @@ MISTAKES = [
      "t was counted from 0: the correction used t - 1 (the first update has t = 1)"),
     ("update_parameters_with_adam", adam_dict_forgot_one_minus_beta,
      "the factors (1 - beta1) and (1 - beta2) were forgotten in the averages"),
+    ("update_parameters_with_adam", adam_dict_eps_inside_sqrt,
+     "epsilon was put inside the square root (write sqrt(s_corrected) + epsilon)"),
     ("update_parameters_with_adam", adam_dict_swapped_returns,
      "the corrected and the uncorrected moments were returned in each other's places"),
     ("adamw_step", adamw_l2_in_gradient,
