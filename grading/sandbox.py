@@ -225,15 +225,8 @@ def _empty_file():
         handle, _EMPTY_FILE = tempfile.mkstemp(prefix="descent-empty-")
         os.close(handle)
         os.chmod(_EMPTY_FILE, 0o444)
-        atexit.register(_remove, _EMPTY_FILE)
+        atexit.register(Path(_EMPTY_FILE).unlink, missing_ok=True)
     return _EMPTY_FILE
-
-
-def _remove(path):
-    try:
-        os.remove(path)
-    except OSError:
-        pass
 
 
 def local_install_records():

@@ -75,14 +75,17 @@ def l1_no_clip(w, g, lr, lambd):
     return np.sign(u) * (np.abs(u) - lr * lambd)
 
 
-def l1_threshold_lambda(w, g, lr, lambd):
+def _step_then_threshold(w, g, lr, threshold):
     u = w - lr * g
-    return np.sign(u) * np.maximum(np.abs(u) - lambd, 0.0)
+    return np.sign(u) * np.maximum(np.abs(u) - threshold, 0.0)
+
+
+def l1_threshold_lambda(w, g, lr, lambd):
+    return _step_then_threshold(w, g, lr, lambd)
 
 
 def l1_threshold_two_lr_lambda(w, g, lr, lambd):
-    u = w - lr * g
-    return np.sign(u) * np.maximum(np.abs(u) - 2 * lr * lambd, 0.0)
+    return _step_then_threshold(w, g, lr, 2 * lr * lambd)
 
 
 def l1_shrink_first(w, g, lr, lambd):

@@ -51,8 +51,12 @@ def _cg(A, b, x0, tol, max_iter, residual_sign=1.0, swap_beta=False, no_beta=Fal
         Ap = A @ p
         alpha = (r @ r) / (p @ Ap)
         x = x + alpha * p
-        r_new = {"r - alpha A p": lambda: r - alpha * Ap, "r + alpha A p": lambda: r + alpha * Ap,
-                 "r - alpha p": lambda: r - alpha * p}[residual_update]()
+        if residual_update == "r + alpha A p":
+            r_new = r + alpha * Ap
+        elif residual_update == "r - alpha p":
+            r_new = r - alpha * p
+        else:
+            r_new = r - alpha * Ap
         if no_beta:
             beta = 0.0
         elif swap_beta:
